@@ -1,0 +1,154 @@
+#include "app/positions.hpp"
+
+#include <fmt/format.h>
+
+#include "app/entities.hpp"
+#include "domain/notice_number.hpp"
+
+namespace incasso {
+namespace {
+
+void Record(AppContext& ctx, const Caller& caller, std::string operation, const Entity& e,
+            const DebtPosition& p, std::string outcome, std::string detail) {
+  Event ev;
+  ev.at = ctx.clock.Now();
+  ev.direction = "in";
+  ev.channel = caller.channel;
+  ev.operation = std::move(operation);
+  ev.entity_id = e.id;
+  ev.entity_fiscal_code = e.fiscal_code;
+  if (!p.options.empty()) ev.notice_number = p.options.front().nav;
+  ev.outcome = std::move(outcome);
+  ev.request_id = caller.request_id;
+  ev.correlation_id = p.iupd;
+  ev.detail = std::move(detail);
+  (void)ctx.store.AppendEvent(ev);
+}
+
+// SACI 3.0 (aux digit 3): NAV = "3" + IUV, IUV = segregation code + 13-digit base + mod-93 check.
+// An IUV given by the institution must carry this entity's segregation code, or the node would
+// route the notice to another institution's archive.
+Status AssignNoticeNumbers(AppContext& ctx, const Entity& entity, DebtPosition& p) {
+  int missing = 0;
+  for (auto& o : p.options) missing += o.iuv.empty() ? 1 : 0;
+  std::vector<NoticeNumber> fresh;
+  if (missing > 0) {
+    auto allocated = AllocateNoticeNumbers(ctx, entity, missing);
+    if (!allocated.ok()) return allocated.error();
+    fresh = std::move(*allocated);
+  }
+  size_t next = 0;
+  for (size_t i = 0; i < p.options.size(); ++i) {
+    auto& o = p.options[i];
+    std::string field = fmt::format("paymentOption[{}].iuv", i);
+    Result<NoticeNumber> nn = o.iuv.empty() ? Result<NoticeNumber>(fresh[next++])
+                                            : NoticeNumberFromIuv(o.iuv, 3, entity.segregation_code);
+    if (!nn.ok()) {
+      Error e = nn.error();
+      e.field = field;
+      return e;
+    }
+    if (!o.nav.empty() && o.nav != nn->nav) {
+      return InvalidArgument(fmt::format("paymentOption[{}].nav", i),
+                             fmt::format("does not match the IUV (expected {})", nn->nav));
+    }
+    o.iuv = nn->iuv;
+    o.nav = nn->nav;
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Result<std::vector<NoticeNumber>> AllocateNoticeNumbers(AppContext& ctx, const Entity& entity,
+                                                        int count) {
+  if (count < 1 || count > 100000) return InvalidArgument("count", "must be 1 to 100000");
+  auto first = ctx.store.ReserveIuvBases(entity.id, count);
+  if (!first.ok()) return first.error();
+  std::vector<NoticeNumber> out;
+  out.reserve(static_cast<size_t>(count));
+  for (int i = 0; i < count; ++i) {
+    auto nn = MakeNoticeNumberAux3(entity.segregation_code, *first + static_cast<std::uint64_t>(i));
+    if (!nn.ok()) return nn.error();  // the 13-digit base space is exhausted
+    out.push_back(std::move(*nn));
+  }
+  return out;
+}
+
+Result<DebtPosition> CreatePosition(AppContext& ctx, const Caller& caller,
+                                    const CreatePositionCommand& cmd) {
+  auto entity = GetEntity(ctx, cmd.entity_fiscal_code);
+  if (!entity.ok()) return entity.error();
+  if (entity->status != EntityStatus::kActive) {
+    return Error{ErrorCode::kForbidden, {},
+                 fmt::format("institution {} is suspended", entity->fiscal_code), {}};
+  }
+  const TimePoint now = ctx.clock.Now();
+  DebtPosition p = cmd.position;
+  p.entity_id = entity->id;
+  INCASSO_TRY(ValidatePosition(p, entity->fiscal_code, now));
+  INCASSO_TRY(AssignNoticeNumbers(ctx, *entity, p));
+  for (auto& o : p.options) {
+    o.status = OptionStatus::kUnpaid;
+    o.payment_date.reset();
+    for (auto& t : o.transfers) {
+      if (t.entity_fiscal_code.empty()) t.entity_fiscal_code = entity->fiscal_code;
+    }
+  }
+  p.status = InitialStatus(p, cmd.publish, now);
+  p.created_at = now;
+  p.updated_at = now;
+  p.publish_date = cmd.publish ? std::optional<TimePoint>(now) : std::nullopt;
+  p.payment_date.reset();
+  auto stored = ctx.store.InsertPosition(entity->id, p);
+  if (!stored.ok()) {
+    Record(ctx, caller, "position.create", *entity, p, "KO", stored.error().ToText());
+    return stored.error();
+  }
+  Record(ctx, caller, "position.create", *entity, *stored, "OK", {});
+  return stored;
+}
+
+Result<DebtPosition> GetPosition(AppContext& ctx, std::string_view entity_fiscal_code,
+                                 std::string_view iupd) {
+  auto entity = GetEntity(ctx, entity_fiscal_code);
+  if (!entity.ok()) return entity.error();
+  auto found = ctx.store.GetPosition(entity->id, iupd);
+  if (!found.ok()) return found.error();
+  if (!found->has_value()) {
+    return NotFound(fmt::format("institution {} has no debt position with iupd {}",
+                                entity_fiscal_code, iupd));
+  }
+  return std::move(**found);
+}
+
+Result<std::vector<DebtPosition>> ListPositions(AppContext& ctx, std::string_view entity_fiscal_code,
+                                                const PositionFilter& filter) {
+  auto entity = GetEntity(ctx, entity_fiscal_code);
+  if (!entity.ok()) return entity.error();
+  if (filter.limit < 1 || filter.limit > 1000) return InvalidArgument("limit", "must be 1 to 1000");
+  if (filter.offset < 0) return InvalidArgument("offset", "must not be negative");
+  return ctx.store.ListPositions(entity->id, filter);
+}
+
+Result<DebtPosition> ChangePositionStatus(AppContext& ctx, const Caller& caller,
+                                          std::string_view entity_fiscal_code, std::string_view iupd,
+                                          PositionStatus to) {
+  auto entity = GetEntity(ctx, entity_fiscal_code);
+  if (!entity.ok()) return entity.error();
+  auto current = GetPosition(ctx, entity_fiscal_code, iupd);
+  if (!current.ok()) return current.error();
+  if (!CanTransition(current->status, to)) {
+    return Conflict("status", fmt::format("a {} position cannot become {}",
+                                          ToString(current->status), ToString(to)));
+  }
+  INCASSO_TRY(ctx.store.UpdatePositionStatus(entity->id, iupd, current->version, to,
+                                             ctx.clock.Now()));
+  auto updated = GetPosition(ctx, entity_fiscal_code, iupd);
+  if (updated.ok()) {
+    Record(ctx, caller, fmt::format("position.status.{}", ToString(to)), *entity, *updated, "OK", {});
+  }
+  return updated;
+}
+
+}  // namespace incasso

@@ -1,0 +1,110 @@
+// The storage port: everything the use cases need from a database. Implemented once over SQL for
+// SQLite and PostgreSQL (storage/). Contracts:
+// - Every tenant-scoped call takes the entity id; a row of another entity is never returned or
+//   changed (a lookup with the wrong entity finds nothing).
+// - Every call is atomic: it commits entirely or changes nothing.
+// - Expected failures are values: kConflict for a taken unique key or a stale version,
+//   kNotFound for a missing row, kUnavailable/kRetry for database trouble.
+// - Implementations are thread-safe; one Store is shared by all request threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "domain/entity.hpp"
+#include "domain/event.hpp"
+#include "domain/position.hpp"
+#include "domain/receipt.hpp"
+
+namespace incasso {
+
+struct PositionFilter {
+  std::optional<PositionStatus> status;
+  std::string debtor_fiscal_code;  // exact match; empty = any
+  std::optional<TimePoint> due_from;  // any option due on or after
+  std::optional<TimePoint> due_to;    // any option due on or before
+  int limit = 50;    // 1..1000
+  int offset = 0;
+};
+
+struct EventFilter {
+  std::optional<std::int64_t> entity_id;
+  std::string operation;
+  std::string notice_number;
+  int limit = 100;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual std::string_view Backend() const = 0;  // "sqlite" or "postgresql"
+  // Cheap round trip to the database (readiness probe).
+  virtual Status Ping() = 0;
+
+  // --- The intermediary and its stations (one per deployment) ---
+  virtual Status SaveIntermediary(const Intermediary& i) = 0;  // insert or replace
+  virtual Result<std::optional<Intermediary>> GetIntermediary() = 0;
+  virtual Status SaveStation(const Station& s) = 0;  // insert or replace by id
+  virtual Result<std::vector<Station>> ListStations() = 0;
+
+  // --- Entities (the Region's view) ---
+  // Conflict (naming the field) when fiscal code, slug or segregation code is taken.
+  virtual Result<Entity> CreateEntity(const Entity& e) = 0;
+  // Replaces every field of the entity with id e.id. NotFound if absent; Conflict as above.
+  virtual Status UpdateEntity(const Entity& e) = 0;
+  virtual Result<std::optional<Entity>> FindEntityById(std::int64_t id) = 0;
+  virtual Result<std::optional<Entity>> FindEntityByFiscalCode(std::string_view fiscal_code) = 0;
+  virtual Result<std::optional<Entity>> FindEntityBySlug(std::string_view slug) = 0;
+  virtual Result<std::vector<Entity>> ListEntities() = 0;
+
+  // --- IBAN accounts and services, per entity ---
+  virtual Result<IbanAccount> AddIbanAccount(std::int64_t entity_id, const IbanAccount& a) = 0;
+  virtual Result<std::vector<IbanAccount>> ListIbanAccounts(std::int64_t entity_id) = 0;
+  virtual Result<Service> AddService(std::int64_t entity_id, const Service& s) = 0;
+  virtual Result<std::vector<Service>> ListServices(std::int64_t entity_id) = 0;
+
+  // --- Notice numbers ---
+  // Reserves `count` consecutive IUV base numbers from the entity's persistent sequence and returns
+  // the first. A number handed out is never handed out again, across threads and processes, even
+  // if the caller then fails. The sequence starts at 1.
+  virtual Result<std::uint64_t> ReserveIuvBases(std::int64_t entity_id, int count) = 0;
+
+  // --- Debt positions ---
+  // Inserts the position with its options and transfers, all or nothing. Every option must carry
+  // its iuv and nav. Conflict on a taken iupd ("iupd") or iuv ("paymentOption[i].iuv").
+  // Returns the stored position (ids, version 1, timestamps as given).
+  virtual Result<DebtPosition> InsertPosition(std::int64_t entity_id, const DebtPosition& p) = 0;
+  virtual Result<std::optional<DebtPosition>> GetPosition(std::int64_t entity_id,
+                                                          std::string_view iupd) = 0;
+  // The position owning the option with this notice number (nav), if any.
+  virtual Result<std::optional<DebtPosition>> FindPositionByNoticeNumber(std::int64_t entity_id,
+                                                                         std::string_view nav) = 0;
+  // Newest first (by created_at, then id).
+  virtual Result<std::vector<DebtPosition>> ListPositions(std::int64_t entity_id,
+                                                          const PositionFilter& f) = 0;
+  virtual Result<std::int64_t> CountPositions(std::int64_t entity_id) = 0;
+  // Sets the status if the stored version equals `expected_version`; bumps the version and
+  // updated_at. Conflict if the version moved (optimistic locking), NotFound if absent.
+  virtual Status UpdatePositionStatus(std::int64_t entity_id, std::string_view iupd,
+                                      std::int64_t expected_version, PositionStatus status,
+                                      TimePoint now) = 0;
+
+  // --- Receipts ---
+  // Stores the receipt; returns false (and changes nothing) if a receipt with the same receipt_id
+  // already exists for the entity.
+  virtual Result<bool> InsertReceipt(std::int64_t entity_id, const Receipt& r) = 0;
+  virtual Result<std::optional<Receipt>> GetReceipt(std::int64_t entity_id,
+                                                    std::string_view receipt_id) = 0;
+
+  // --- Event log ---
+  virtual Status AppendEvent(const Event& e) = 0;
+  virtual Result<std::vector<Event>> ListEvents(const EventFilter& f) = 0;  // newest first
+};
+
+}  // namespace incasso

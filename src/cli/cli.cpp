@@ -1,0 +1,30 @@
+#include "cli/cli.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "cli/runtime.hpp"
+
+namespace incasso::cli {
+
+int Run(int argc, char** argv) {
+  CLI::App app{"incasso: the regional pagoPA payments platform"};
+  app.require_subcommand(1);
+  Globals globals;
+  app.add_option("-c,--config", globals.config_path,
+                 "TOML configuration file (default: $INCASSO_CONFIG, else built-in defaults)");
+  int exit_code = 0;
+  AddServeCommand(app, globals, exit_code);
+  AddMigrateCommand(app, globals, exit_code);
+  AddEntityCommand(app, globals, exit_code);
+  AddPositionCommand(app, globals, exit_code);
+  AddCheckConfigCommand(app, exit_code);
+  AddVersionCommand(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}
+
+}  // namespace incasso::cli

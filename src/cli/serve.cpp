@@ -1,0 +1,94 @@
+// incasso serve: the HTTP server. Probes: /healthz (process up), /readyz (database reachable).
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <thread>
+
+#include "app/demo.hpp"
+#include "cli/runtime.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "log/log.hpp"
+#include "web/home.hpp"
+
+namespace incasso::cli {
+namespace {
+
+http::ServerOptions ToServerOptions(const HttpConfig& c) {
+  http::ServerOptions o;
+  o.host = c.host;
+  o.port = static_cast<std::uint16_t>(c.port);
+  o.threads = static_cast<int>(c.threads);
+  o.body_limit_bytes = static_cast<std::size_t>(c.body_limit_bytes);
+  o.read_timeout = std::chrono::milliseconds(c.read_timeout_ms);
+  o.write_timeout = std::chrono::milliseconds(c.write_timeout_ms);
+  o.idle_timeout = std::chrono::milliseconds(c.idle_timeout_ms);
+  o.max_connections = static_cast<std::size_t>(c.max_connections);
+  o.shutdown_grace = std::chrono::milliseconds(c.shutdown_grace_ms);
+  return o;
+}
+
+struct ServeArgs {
+  bool demo = false;
+};
+
+int Serve(const Globals& g, const ServeArgs& args) {
+  auto config = LoadGlobalsConfig(g);
+  if (!config.ok()) return Fail(config.error());
+  if (args.demo && config->database.url.rfind("sqlite:", 0) != 0) {
+    return Fail(InvalidArgument("database.url", "--demo runs on an SQLite file (sqlite:PATH)"));
+  }
+  if (auto st = log::InitLogging({config->log.level, config->log.format}); !st.ok()) {
+    return Fail(st.error());
+  }
+  auto rt = OpenRuntime(*config);
+  if (!rt.ok()) return Fail(rt.error());
+  Store& store = *rt->store;
+  AppContext ctx{store, *rt->clock};
+  if (args.demo) {
+    auto demo = LoadDemoRegion(ctx);
+    if (!demo.ok()) return Fail(demo.error());
+    if (demo->loaded) {
+      std::printf("demo region loaded: %d institutions, %d services, %d debt positions\n",
+                  demo->entities, demo->services, demo->positions);
+    } else {
+      std::printf("demo database already populated; left as it is\n");
+    }
+  }
+
+  http::Router router;
+  router.Add("GET", "/healthz", [](const http::Request&) {
+    return http::JsonResponse(200, R"({"status":"UP"})");
+  });
+  router.Add("GET", "/readyz", [&store](const http::Request& req) {
+    auto ping = store.Ping();
+    if (!ping.ok()) {
+      return http::ProblemJson(503, "Service Unavailable", "the database is not reachable",
+                               req.request_id);
+    }
+    return http::JsonResponse(200, R"({"status":"READY","database":")" +
+                                       std::string(store.Backend()) + "\"}");
+  });
+  web::AddHomePage(router, ctx);
+
+  auto server = http::StartServer(ToServerOptions(config->http),
+                                  [&router](const http::Request& r) { return router.Handle(r); });
+  if (!server.ok()) return Fail(server.error());
+  std::printf("incasso %s is listening on http://%s:%u/ (database: %s); stop with Ctrl-C\n",
+              "serve", config->http.host.c_str(), static_cast<unsigned>((*server)->port()),
+              std::string(store.Backend()).c_str());
+  std::fflush(stdout);
+  http::WaitForShutdownSignal(**server);
+  std::printf("incasso stopped\n");
+  return 0;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, Globals& g, int& exit_code) {
+  auto* cmd = app.add_subcommand("serve", "Run the HTTP server");
+  auto args = std::make_shared<ServeArgs>();
+  cmd->add_flag("--demo", args->demo, "use an SQLite file and load the demo region if it is empty");
+  cmd->callback([&g, args, &exit_code] { exit_code = Serve(g, *args); });
+}
+
+}  // namespace incasso::cli

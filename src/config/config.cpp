@@ -1,0 +1,188 @@
+#include "config/config.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+#include <toml++/toml.h>
+#include <variant>
+#include <vector>
+
+namespace incasso {
+namespace {
+
+struct IntKey {
+  const char* section;
+  const char* name;
+  std::int64_t* (*get)(Config&);
+  std::int64_t min;
+  std::int64_t max;
+};
+
+struct StrKey {
+  const char* section;
+  const char* name;
+  std::string* (*get)(Config&);
+};
+
+const std::vector<IntKey>& IntKeys() {
+  static const std::vector<IntKey> keys = {
+      {"http", "port", [](Config& c) { return &c.http.port; }, 0, 65535},
+      {"http", "threads", [](Config& c) { return &c.http.threads; }, 0, 256},
+      {"http", "body_limit_bytes", [](Config& c) { return &c.http.body_limit_bytes; }, 1024,
+       1LL << 30},
+      {"http", "read_timeout_ms", [](Config& c) { return &c.http.read_timeout_ms; }, 1, 3600000},
+      {"http", "write_timeout_ms", [](Config& c) { return &c.http.write_timeout_ms; }, 1, 3600000},
+      {"http", "idle_timeout_ms", [](Config& c) { return &c.http.idle_timeout_ms; }, 1, 3600000},
+      {"http", "max_connections", [](Config& c) { return &c.http.max_connections; }, 1, 1000000},
+      {"http", "shutdown_grace_ms", [](Config& c) { return &c.http.shutdown_grace_ms; }, 0, 600000},
+      {"database", "pool_size", [](Config& c) { return &c.database.pool_size; }, 1, 256},
+      {"database", "busy_timeout_ms", [](Config& c) { return &c.database.busy_timeout_ms; }, 0,
+       600000},
+  };
+  return keys;
+}
+
+const std::vector<StrKey>& StrKeys() {
+  static const std::vector<StrKey> keys = {
+      {"http", "host", [](Config& c) { return &c.http.host; }},
+      {"database", "url", [](Config& c) { return &c.database.url; }},
+      {"log", "level", [](Config& c) { return &c.log.level; }},
+      {"log", "format", [](Config& c) { return &c.log.format; }},
+  };
+  return keys;
+}
+
+bool KnownSection(std::string_view s) { return s == "http" || s == "database" || s == "log"; }
+
+std::string EnvName(std::string_view section, std::string_view name) {
+  std::string out = "INCASSO_";
+  for (char c : section) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  out += '_';
+  for (char c : name) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+Error KeyError(const std::string& origin, std::string_view key, const std::string& why) {
+  return InvalidArgument(std::string(key), fmt::format("{}: {}: {}", origin, key, why));
+}
+
+Status CheckRange(const std::string& origin, const IntKey& k, std::int64_t v) {
+  if (v < k.min || v > k.max) {
+    return KeyError(origin, fmt::format("{}.{}", k.section, k.name),
+                    fmt::format("{} is out of range ({}..{})", v, k.min, k.max));
+  }
+  return Ok();
+}
+
+Status Validate(const Config& c) {
+  const std::string& url = c.database.url;
+  const bool sqlite = url.rfind("sqlite:", 0) == 0;
+  const bool pg = url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+  if (!sqlite && !pg) {
+    return KeyError("config", "database.url",
+                    "must start with sqlite: (e.g. sqlite:var/incasso.db) or postgresql://");
+  }
+  if (sqlite && url.size() == std::string_view("sqlite:").size()) {
+    return KeyError("config", "database.url", "sqlite: needs a file path, e.g. sqlite:var/incasso.db");
+  }
+  if (pg && url.find("://") + 3 >= url.size()) {
+    return KeyError("config", "database.url", "postgresql:// needs a host or a database name");
+  }
+  const std::string& level = c.log.level;
+  if (level != "trace" && level != "debug" && level != "info" && level != "warn" && level != "error") {
+    return KeyError("config", "log.level", "must be one of trace, debug, info, warn, error");
+  }
+  if (c.log.format != "json" && c.log.format != "text") {
+    return KeyError("config", "log.format", "must be json or text");
+  }
+  if (c.http.host.empty()) return KeyError("config", "http.host", "must not be empty");
+  return Ok();
+}
+
+}  // namespace
+
+EnvLookup ProcessEnv() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());  // NOLINT(concurrency-mt-unsafe): start-up only
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+Result<Config> ParseConfig(const std::string& toml_text, const std::string& origin,
+                           const EnvLookup& env) {
+  Config config;
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, origin);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    return InvalidArgument("config", fmt::format("{}:{}:{}: not valid TOML: {}", origin, where.line,
+                                                 where.column, e.description()));
+  }
+  // Unknown sections and keys stop start-up: a typo must not silently fall back to a default.
+  for (auto&& [section_key, section_node] : root) {
+    std::string section(section_key.str());
+    if (!KnownSection(section)) {
+      return KeyError(origin, section, "unknown section (known: http, database, log)");
+    }
+    const toml::table* table = section_node.as_table();
+    if (table == nullptr) return KeyError(origin, section, "must be a table, e.g. [" + section + "]");
+    for (auto&& [key, node] : *table) {
+      std::string full = fmt::format("{}.{}", section, key.str());
+      bool found = false;
+      for (const auto& k : IntKeys()) {
+        if (section != k.section || key.str() != k.name) continue;
+        found = true;
+        auto v = node.value_exact<std::int64_t>();
+        if (!v) return KeyError(origin, full, "must be an integer");
+        INCASSO_TRY(CheckRange(origin, k, *v));
+        *k.get(config) = *v;
+      }
+      for (const auto& k : StrKeys()) {
+        if (section != k.section || key.str() != k.name) continue;
+        found = true;
+        auto v = node.value_exact<std::string>();
+        if (!v) return KeyError(origin, full, "must be a string");
+        *k.get(config) = *v;
+      }
+      if (!found) return KeyError(origin, full, "unknown key");
+    }
+  }
+  // Environment overrides, INCASSO_<SECTION>_<KEY>.
+  for (const auto& k : IntKeys()) {
+    std::string name = EnvName(k.section, k.name);
+    auto v = env(name);
+    if (!v) continue;
+    std::int64_t parsed = 0;
+    const char* begin = v->data();
+    const char* end = begin + v->size();
+    auto [ptr, ec] = std::from_chars(begin, end, parsed);
+    if (v->empty() || ec != std::errc() || ptr != end) {
+      return KeyError("environment", name, fmt::format("'{}' is not an integer", *v));
+    }
+    INCASSO_TRY(CheckRange("environment " + name, k, parsed));
+    *k.get(config) = parsed;
+  }
+  for (const auto& k : StrKeys()) {
+    if (auto v = env(EnvName(k.section, k.name))) *k.get(config) = *v;
+  }
+  INCASSO_TRY(Validate(config));
+  return config;
+}
+
+Result<Config> LoadConfig(const std::string& path, const EnvLookup& env) {
+  if (path.empty()) return ParseConfig("", "defaults", env);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgument("config", fmt::format("cannot read configuration file {}", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParseConfig(text.str(), path, env);
+}
+
+}  // namespace incasso

@@ -1,0 +1,118 @@
+#include "http/router.hpp"
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+#include <string_view>
+
+namespace incasso::http {
+namespace {
+
+std::vector<std::string_view> SplitPath(std::string_view path) {
+  std::vector<std::string_view> out;
+  path.remove_prefix(1);  // leading '/'
+  for (;;) {
+    const std::size_t slash = path.find('/');
+    out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+// True if route `a` is more specific than `b`: at the first segment where one has a literal and the
+// other a parameter, `a` has the literal.
+bool MoreSpecific(const std::vector<bool>& a, const std::vector<bool>& b) {
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    if (a[i] != b[i]) return !a[i];
+  }
+  return false;
+}
+
+}  // namespace
+
+void Router::Add(std::string method, std::string pattern, Handler handler) {
+  if (method.empty() || !handler) throw std::invalid_argument("route needs a method and a handler");
+  if (pattern.empty() || pattern[0] != '/') {
+    throw std::invalid_argument("route pattern must start with '/': " + pattern);
+  }
+  Route route;
+  for (std::string_view segment : SplitPath(pattern)) {
+    const bool param = segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
+    if (param) segment = segment.substr(1, segment.size() - 2);
+    if (segment.find_first_of("{}") != std::string_view::npos || (param && segment.empty())) {
+      throw std::invalid_argument("malformed route pattern: " + pattern);
+    }
+    route.segments.emplace_back(segment);
+    route.is_param.push_back(param);
+  }
+  for (const Route& r : routes_) {
+    if (r.method == method && r.is_param == route.is_param) {
+      bool same = true;
+      for (std::size_t i = 0; i < r.segments.size() && same; ++i) {
+        same = r.is_param[i] || r.segments[i] == route.segments[i];
+      }
+      if (same) throw std::invalid_argument("duplicate route: " + method + " " + pattern);
+    }
+  }
+  route.method = std::move(method);
+  route.pattern = std::move(pattern);
+  route.handler = std::move(handler);
+  routes_.push_back(std::move(route));
+}
+
+Response Router::Handle(Request request) const {
+  std::vector<std::string_view> segments;
+  if (!request.path.empty() && request.path[0] == '/') segments = SplitPath(request.path);
+
+  const bool head = request.method == "HEAD";
+  const Route* best = nullptr;       // best route for the request's method
+  const Route* best_get = nullptr;   // best GET route, for HEAD
+  std::set<std::string> allowed;
+  for (const Route& r : routes_) {
+    if (r.segments.size() != segments.size()) continue;
+    bool match = true;
+    for (std::size_t i = 0; i < segments.size() && match; ++i) {
+      match = r.is_param[i] ? !segments[i].empty() : r.segments[i] == segments[i];
+    }
+    if (!match) continue;
+    allowed.insert(r.method);
+    if (r.method == request.method && (!best || MoreSpecific(r.is_param, best->is_param))) {
+      best = &r;
+    }
+    if (head && r.method == "GET" && (!best_get || MoreSpecific(r.is_param, best_get->is_param))) {
+      best_get = &r;
+    }
+  }
+
+  if (allowed.empty()) {
+    return ProblemJson(404, "Not Found", "No resource matches the request path.", request.request_id);
+  }
+  const bool head_as_get = best == nullptr && best_get != nullptr;
+  if (head_as_get) best = best_get;
+  if (best == nullptr) {
+    if (allowed.count("GET")) allowed.insert("HEAD");
+    std::string allow;
+    for (const std::string& m : allowed) {
+      if (!allow.empty()) allow += ", ";
+      allow += m;
+    }
+    Response r = ProblemJson(405, "Method Not Allowed",
+                             "The resource does not support the request method.", request.request_id);
+    r.headers.emplace_back("Allow", std::move(allow));
+    return r;
+  }
+
+  request.path_params.clear();
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    if (best->is_param[i]) request.path_params[best->segments[i]] = std::string(segments[i]);
+  }
+  Response response = best->handler(request);
+  if (head_as_get) {
+    response.headers.emplace_back("Content-Length", std::to_string(response.body.size()));
+    response.body.clear();
+  }
+  return response;
+}
+
+}  // namespace incasso::http

@@ -1,0 +1,980 @@
+// Store over Db, one SQL text for SQLite and PostgreSQL. Every tenant-scoped statement filters on
+// entity_id = $1; multi-statement operations run in one transaction; unique violations become
+// Conflict naming the field in API (GPD JSON) terms.
+#include "storage/sql_store.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <map>
+#include <string>
+
+#include "core/time.hpp"
+#include "storage/json_text.hpp"
+
+namespace incasso::storage {
+namespace {
+
+constexpr int kMaxListLimit = 1000;
+constexpr int kMaxReserve = 1'000'000;
+
+SqlValue Text(std::string_view s) { return std::string(s); }
+SqlValue Int(std::int64_t v) { return v; }
+SqlValue Bool(bool b) { return std::int64_t{b ? 1 : 0}; }
+SqlValue Time(TimePoint t) { return FormatDateTime(t); }
+SqlValue OptTime(const std::optional<TimePoint>& t) {
+  if (!t) return kNull;
+  return FormatDateTime(*t);
+}
+SqlValue DateValue(Date d) { return FormatDate(d); }
+
+// "$first, $first+1, ..." for n values.
+std::string Placeholders(std::size_t first, std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) out += ", ";
+    out += fmt::format("${}", first + i);
+  }
+  return out;
+}
+
+// ---- Unique keys -> API fields -------------------------------------------------------------
+
+struct KeyField {
+  std::string_view key;  // as reported by UniqueKeyOf
+  std::string_view field;
+  std::string_view message;
+};
+
+constexpr KeyField kKeyFields[] = {
+    {"entity(fiscal_code)", "fiscalCode", "another entity has this fiscal code"},
+    {"entity(slug)", "slug", "another entity has this slug"},
+    {"entity(segregation_code)", "segregationCode", "another entity has this segregation code"},
+    {"iban_account(entity_id,iban)", "iban", "this IBAN is already registered for the entity"},
+    {"service(entity_id,code)", "code", "the entity already has a service with this code"},
+    {"debt_position(entity_id,iupd)", "iupd", "the entity already has a position with this iupd"},
+    {"payment_option(entity_id,iuv)", "iuv", "the entity already has a payment option with this IUV"},
+    {"payment_option(entity_id,nav)", "nav",
+     "the entity already has a payment option with this notice number"},
+    {"transfer(option_id,id_transfer)", "idTransfer", "two transfers of the option share this id"},
+};
+
+// Turns a Db error into a Store error: a unique violation names the field (prefixed, e.g.
+// "paymentOption[1]."), a foreign-key violation means the entity does not exist.
+Error StoreError(Error e, std::string_view field_prefix = {}) {
+  if (e.code == ErrorCode::kConflict) {
+    std::string key = UniqueKeyOf(e);
+    for (const KeyField& k : kKeyFields) {
+      if (k.key == key) {
+        return Error{ErrorCode::kConflict, fmt::format("{}{}", field_prefix, k.field),
+                     std::string(k.message), std::move(e.detail)};
+      }
+    }
+    return Error{ErrorCode::kConflict, {}, "already exists", std::move(e.detail)};
+  }
+  if (IsForeignKeyViolation(e)) {
+    return Error{ErrorCode::kNotFound, {}, "entity not found", std::move(e.detail)};
+  }
+  return e;
+}
+
+// ---- Reading rows --------------------------------------------------------------------------
+
+// Reads the cells of a row in SELECT order; remembers the first undecodable cell.
+class Reader {
+ public:
+  explicit Reader(const Row& row) : row_(row) {}
+
+  std::string Text() { return row_.Text(Next()); }
+  std::int64_t Int() {
+    std::size_t i = Next();
+    auto v = row_.OptInt(i);
+    if (!v) Fail(i, "integer");
+    return v.value_or(0);
+  }
+  std::optional<std::int64_t> OptInt() {
+    if (row_.IsNull(i_)) return Skip<std::int64_t>();
+    return Int();
+  }
+  bool Bool() { return Int() != 0; }
+  TimePoint Time() {
+    std::size_t i = Next();
+    auto t = ParseDateTime(row_.Text(i));
+    if (!t.ok()) Fail(i, "date-time");
+    return t.ok() ? *t : TimePoint{};
+  }
+  std::optional<TimePoint> OptTime() {
+    if (row_.IsNull(i_)) return Skip<TimePoint>();
+    return Time();
+  }
+  Date DateValue() {
+    std::size_t i = Next();
+    auto d = ParseDate(row_.Text(i));
+    if (!d.ok()) Fail(i, "date");
+    return d.ok() ? *d : Date{};
+  }
+  template <typename E>
+  E Enum(Result<E> (*parse)(std::string_view)) {
+    std::size_t i = Next();
+    auto e = parse(row_.Text(i));
+    if (!e.ok()) Fail(i, "enumeration");
+    return e.ok() ? *e : E{};
+  }
+  std::optional<json::Value> Json() {
+    std::size_t i = Next();
+    if (row_.IsNull(i)) return std::nullopt;
+    auto v = json::Parse(row_.Text(i));
+    if (!v.ok()) {
+      Fail(i, "JSON");
+      return std::nullopt;
+    }
+    return std::move(*v);
+  }
+  void Note(const Status& s) {
+    if (!s.ok() && !error_) error_ = s.error();
+  }
+  Status status() const {
+    if (error_) return *error_;
+    return Ok();
+  }
+
+ private:
+  std::size_t Next() { return i_++; }
+  template <typename T>
+  std::optional<T> Skip() {
+    ++i_;
+    return std::nullopt;
+  }
+  void Fail(std::size_t i, std::string_view what) {
+    if (!error_) {
+      error_ = Internal("database error",
+                        fmt::format("column {} does not hold a valid {}: '{}'", i, what, row_.Text(i)));
+    }
+  }
+
+  const Row& row_;
+  std::size_t i_ = 0;
+  std::optional<Error> error_;
+};
+
+Result<AccountKind> ParseAccountKind(std::string_view text) {
+  for (AccountKind k : {AccountKind::kBank, AccountKind::kPostal}) {
+    if (text == ToString(k)) return k;
+  }
+  return InvalidArgument("kind", "unknown account kind");
+}
+
+// ---- JSON documents ------------------------------------------------------------------------
+
+std::string MetadataJson(const std::vector<Metadata>& list) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (i) out += ',';
+    out += fmt::format("{{\"key\":{},\"value\":{}}}", json::Quote(list[i].key),
+                       json::Quote(list[i].value));
+  }
+  out += ']';
+  return out;
+}
+
+std::vector<Metadata> MetadataFrom(const json::Value& v) {
+  std::vector<Metadata> out;
+  for (const json::Value& item : v.items) out.push_back({item.String("key"), item.String("value")});
+  return out;
+}
+
+std::string DebtorJson(const Debtor& d) {
+  return fmt::format(
+      "{{\"type\":{},\"fiscalCode\":{},\"fullName\":{},\"streetName\":{},\"civicNumber\":{},"
+      "\"postalCode\":{},\"city\":{},\"province\":{},\"region\":{},\"country\":{},\"email\":{},"
+      "\"phone\":{}}}",
+      json::Quote(ToString(d.type)), json::Quote(d.fiscal_code), json::Quote(d.full_name),
+      json::Quote(d.street_name), json::Quote(d.civic_number), json::Quote(d.postal_code),
+      json::Quote(d.city), json::Quote(d.province), json::Quote(d.region), json::Quote(d.country),
+      json::Quote(d.email), json::Quote(d.phone));
+}
+
+Debtor DebtorFrom(const json::Value& v, Reader& reader) {
+  Debtor d;
+  auto type = ParseDebtorType(v.String("type"));
+  reader.Note(type.ok() ? Ok() : Status(Internal("database error", "bad debtor type in JSON")));
+  if (type.ok()) d.type = *type;
+  d.fiscal_code = v.String("fiscalCode");
+  d.full_name = v.String("fullName");
+  d.street_name = v.String("streetName");
+  d.civic_number = v.String("civicNumber");
+  d.postal_code = v.String("postalCode");
+  d.city = v.String("city");
+  d.province = v.String("province");
+  d.region = v.String("region");
+  d.country = v.String("country");
+  d.email = v.String("email");
+  d.phone = v.String("phone");
+  return d;
+}
+
+std::string TransfersJson(const std::vector<Transfer>& list) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Transfer& t = list[i];
+    if (i) out += ',';
+    std::string stamp = "null";
+    if (t.stamp) {
+      stamp = fmt::format("{{\"hashDocument\":{},\"stampType\":{},\"provincialResidence\":{}}}",
+                          json::Quote(t.stamp->hash_document), json::Quote(t.stamp->stamp_type),
+                          json::Quote(t.stamp->provincial_residence));
+    }
+    out += fmt::format(
+        "{{\"idTransfer\":{},\"amount\":{},\"entityFiscalCode\":{},\"remittanceInformation\":{},"
+        "\"category\":{},\"iban\":{},\"postalIban\":{},\"stamp\":{},\"companyName\":{},"
+        "\"metadata\":{}}}",
+        t.id_transfer, t.amount, json::Quote(t.entity_fiscal_code),
+        json::Quote(t.remittance_information), json::Quote(t.category), json::Quote(t.iban),
+        json::Quote(t.postal_iban), stamp, json::Quote(t.company_name), MetadataJson(t.metadata));
+  }
+  out += ']';
+  return out;
+}
+
+std::vector<Transfer> TransfersFrom(const json::Value& v) {
+  std::vector<Transfer> out;
+  for (const json::Value& item : v.items) {
+    Transfer t;
+    t.id_transfer = static_cast<int>(item.Int("idTransfer", 1));
+    t.amount = item.Int("amount");
+    t.entity_fiscal_code = item.String("entityFiscalCode");
+    t.remittance_information = item.String("remittanceInformation");
+    t.category = item.String("category");
+    t.iban = item.String("iban");
+    t.postal_iban = item.String("postalIban");
+    if (const json::Value* s = item.Find("stamp"); s && s->kind == json::Value::Kind::kObject) {
+      t.stamp = Stamp{s->String("hashDocument"), s->String("stampType"),
+                      s->String("provincialResidence")};
+    }
+    t.company_name = item.String("companyName");
+    if (const json::Value* m = item.Find("metadata")) t.metadata = MetadataFrom(*m);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+// ---- Column lists (SELECT order = Read* order) ---------------------------------------------
+
+constexpr std::string_view kEntityColumns =
+    "id, fiscal_code, name, department, address, postal_code, city, province, email, pec, phone, "
+    "website, logo, slug, segregation_code, application_code, cbill_code, postal_account, "
+    "station_id, status, onboarding_date";
+
+SqlParams EntityValues(const Entity& e) {  // $1..$20 (all but id)
+  return {Text(e.fiscal_code), Text(e.name), Text(e.department), Text(e.address),
+          Text(e.postal_code), Text(e.city), Text(e.province), Text(e.email),
+          Text(e.pec), Text(e.phone), Text(e.website), Text(e.logo),
+          Text(e.slug), Text(e.segregation_code), Text(e.application_code), Text(e.cbill_code),
+          Text(e.postal_account), Text(e.station_id), Text(ToString(e.status)),
+          DateValue(e.onboarding_date)};
+}
+
+Result<Entity> ReadEntity(const Row& row) {
+  Reader r(row);
+  Entity e;
+  e.id = r.Int();
+  e.fiscal_code = r.Text();
+  e.name = r.Text();
+  e.department = r.Text();
+  e.address = r.Text();
+  e.postal_code = r.Text();
+  e.city = r.Text();
+  e.province = r.Text();
+  e.email = r.Text();
+  e.pec = r.Text();
+  e.phone = r.Text();
+  e.website = r.Text();
+  e.logo = r.Text();
+  e.slug = r.Text();
+  e.segregation_code = r.Text();
+  e.application_code = r.Text();
+  e.cbill_code = r.Text();
+  e.postal_account = r.Text();
+  e.station_id = r.Text();
+  e.status = r.Enum(&ParseEntityStatus);
+  e.onboarding_date = r.DateValue();
+  INCASSO_TRY(r.status());
+  return e;
+}
+
+constexpr std::string_view kIbanColumns =
+    "id, entity_id, iban, kind, label, valid_from, active";
+
+Result<IbanAccount> ReadIban(const Row& row) {
+  Reader r(row);
+  IbanAccount a;
+  a.id = r.Int();
+  a.entity_id = r.Int();
+  a.iban = r.Text();
+  a.kind = r.Enum(&ParseAccountKind);
+  a.label = r.Text();
+  a.valid_from = r.DateValue();
+  a.active = r.Bool();
+  INCASSO_TRY(r.status());
+  return a;
+}
+
+constexpr std::string_view kServiceColumns =
+    "id, entity_id, code, name, description, taxonomy_code, iban, amount_rule, amount_cents, "
+    "min_cents, max_cents, spontaneous, form_json, active";
+
+Result<Service> ReadService(const Row& row) {
+  Reader r(row);
+  Service s;
+  s.id = r.Int();
+  s.entity_id = r.Int();
+  s.code = r.Text();
+  s.name = r.Text();
+  s.description = r.Text();
+  s.taxonomy_code = r.Text();
+  s.iban = r.Text();
+  s.amount_rule = r.Enum(&ParseAmountRule);
+  s.amount_cents = r.Int();
+  s.min_cents = r.Int();
+  s.max_cents = r.Int();
+  s.spontaneous = r.Bool();
+  s.form_json = r.Text();
+  s.active = r.Bool();
+  INCASSO_TRY(r.status());
+  return s;
+}
+
+constexpr std::string_view kPositionColumns =
+    "p.id, p.entity_id, p.iupd, p.debtor_type, p.debtor_fiscal_code, p.debtor_full_name, "
+    "p.debtor_street_name, p.debtor_civic_number, p.debtor_postal_code, p.debtor_city, "
+    "p.debtor_province, p.debtor_region, p.debtor_country, p.debtor_email, p.debtor_phone, "
+    "p.company_name, p.office_name, p.validity_date, p.switch_to_expired, p.pay_stand_in, "
+    "p.status, p.version, p.created_at, p.updated_at, p.publish_date, p.payment_date";
+
+Result<DebtPosition> ReadPosition(const Row& row) {
+  Reader r(row);
+  DebtPosition p;
+  p.id = r.Int();
+  p.entity_id = r.Int();
+  p.iupd = r.Text();
+  p.debtor.type = r.Enum(&ParseDebtorType);
+  p.debtor.fiscal_code = r.Text();
+  p.debtor.full_name = r.Text();
+  p.debtor.street_name = r.Text();
+  p.debtor.civic_number = r.Text();
+  p.debtor.postal_code = r.Text();
+  p.debtor.city = r.Text();
+  p.debtor.province = r.Text();
+  p.debtor.region = r.Text();
+  p.debtor.country = r.Text();
+  p.debtor.email = r.Text();
+  p.debtor.phone = r.Text();
+  p.company_name = r.Text();
+  p.office_name = r.Text();
+  p.validity_date = r.OptTime();
+  p.switch_to_expired = r.Bool();
+  p.pay_stand_in = r.Bool();
+  p.status = r.Enum(&ParsePositionStatus);
+  p.version = r.Int();
+  p.created_at = r.Time();
+  p.updated_at = r.Time();
+  p.publish_date = r.OptTime();
+  p.payment_date = r.OptTime();
+  INCASSO_TRY(r.status());
+  return p;
+}
+
+constexpr std::string_view kOptionColumns =
+    "id, position_id, iuv, nav, amount, description, is_partial_payment, due_date, "
+    "retention_date, fee, status, payment_date, metadata";
+
+constexpr std::string_view kTransferColumns =
+    "t.option_id, t.id_transfer, t.amount, t.entity_fiscal_code, t.remittance_information, "
+    "t.category, t.iban, t.postal_iban, t.stamp_hash_document, t.stamp_type, "
+    "t.stamp_provincial_residence, t.company_name, t.metadata";
+
+constexpr std::string_view kReceiptColumns =
+    "id, entity_id, receipt_id, notice_number, iuv, outcome, amount, fee, psp_id, "
+    "psp_fiscal_code, psp_company_name, channel_id, channel_description, payment_method, "
+    "payment_date_time, application_date, transfer_date, debtor, payer, transfers, original_xml, "
+    "source, stand_in, received_at";
+
+Result<Receipt> ReadReceipt(const Row& row) {
+  Reader r(row);
+  Receipt rt;
+  rt.id = r.Int();
+  rt.entity_id = r.Int();
+  rt.receipt_id = r.Text();
+  rt.notice_number = r.Text();
+  rt.iuv = r.Text();
+  rt.outcome = r.Text();
+  rt.amount = r.Int();
+  rt.fee = r.OptInt();
+  rt.psp_id = r.Text();
+  rt.psp_fiscal_code = r.Text();
+  rt.psp_company_name = r.Text();
+  rt.channel_id = r.Text();
+  rt.channel_description = r.Text();
+  rt.payment_method = r.Text();
+  rt.payment_date_time = r.OptTime();
+  rt.application_date = r.Text();
+  rt.transfer_date = r.Text();
+  if (auto d = r.Json()) rt.debtor = DebtorFrom(*d, r);
+  if (auto p = r.Json()) rt.payer = DebtorFrom(*p, r);
+  if (auto t = r.Json()) rt.transfers = TransfersFrom(*t);
+  rt.original_xml = r.Text();
+  rt.source = r.Text();
+  rt.stand_in = r.Bool();
+  rt.received_at = r.Time();
+  INCASSO_TRY(r.status());
+  return rt;
+}
+
+constexpr std::string_view kEventColumns =
+    "id, at, direction, channel, operation, entity_id, entity_fiscal_code, notice_number, "
+    "outcome, fault_code, duration_ms, request_id, correlation_id, detail";
+
+Result<Event> ReadEvent(const Row& row) {
+  Reader r(row);
+  Event e;
+  e.id = r.Int();
+  e.at = r.Time();
+  e.direction = r.Text();
+  e.channel = r.Text();
+  e.operation = r.Text();
+  e.entity_id = r.OptInt();
+  e.entity_fiscal_code = r.Text();
+  e.notice_number = r.Text();
+  e.outcome = r.Text();
+  e.fault_code = r.Text();
+  e.duration_ms = r.Int();
+  e.request_id = r.Text();
+  e.correlation_id = r.Text();
+  e.detail = r.Text();
+  INCASSO_TRY(r.status());
+  return e;
+}
+
+template <typename T>
+Result<std::vector<T>> ReadAll(const std::vector<Row>& rows, Result<T> (*read)(const Row&)) {
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (const Row& row : rows) {
+    auto v = read(row);
+    if (!v.ok()) return v.error();
+    out.push_back(std::move(*v));
+  }
+  return out;
+}
+
+template <typename T>
+Result<std::optional<T>> ReadFirst(const std::vector<Row>& rows, Result<T> (*read)(const Row&)) {
+  if (rows.empty()) return std::optional<T>();
+  auto v = read(rows.front());
+  if (!v.ok()) return v.error();
+  return std::optional<T>(std::move(*v));
+}
+
+class SqlStore final : public Store {
+ public:
+  explicit SqlStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
+
+  std::string_view Backend() const override { return db_->Dialect(); }
+
+  Status Ping() override {
+    auto r = db_->Query("SELECT 1");
+    if (!r.ok()) return r.error();
+    return Ok();
+  }
+
+  // --- Intermediary and stations ---
+
+  Status SaveIntermediary(const Intermediary& i) override {
+    auto r = db_->Execute(
+        "INSERT INTO intermediary (id, fiscal_code, name, aux_digit) VALUES (1, $1, $2, $3) "
+        "ON CONFLICT (id) DO UPDATE SET fiscal_code = excluded.fiscal_code, "
+        "name = excluded.name, aux_digit = excluded.aux_digit",
+        {Text(i.fiscal_code), Text(i.name), Int(i.aux_digit)});
+    if (!r.ok()) return StoreError(r.error());
+    return Ok();
+  }
+
+  Result<std::optional<Intermediary>> GetIntermediary() override {
+    auto rows = db_->Query("SELECT fiscal_code, name, aux_digit FROM intermediary WHERE id = 1");
+    if (!rows.ok()) return rows.error();
+    if (rows->empty()) return std::optional<Intermediary>();
+    const Row& row = rows->front();
+    return std::optional<Intermediary>(
+        Intermediary{row.Text(0), row.Text(1), static_cast<int>(row.Int(2))});
+  }
+
+  Status SaveStation(const Station& s) override {
+    auto r = db_->Execute(
+        "INSERT INTO station (id, description, active) VALUES ($1, $2, $3) "
+        "ON CONFLICT (id) DO UPDATE SET description = excluded.description, "
+        "active = excluded.active",
+        {Text(s.id), Text(s.description), Bool(s.active)});
+    if (!r.ok()) return StoreError(r.error());
+    return Ok();
+  }
+
+  Result<std::vector<Station>> ListStations() override {
+    auto rows = db_->Query("SELECT id, description, active FROM station ORDER BY id");
+    if (!rows.ok()) return rows.error();
+    std::vector<Station> out;
+    for (const Row& row : *rows) out.push_back({row.Text(0), row.Text(1), row.Bool(2)});
+    return out;
+  }
+
+  // --- Entities ---
+
+  Result<Entity> CreateEntity(const Entity& e) override {
+    auto rows = db_->Query(fmt::format("INSERT INTO entity ({}) VALUES ({}) RETURNING id",
+                                       kEntityColumns.substr(4), Placeholders(1, 20)),
+                           EntityValues(e));
+    if (!rows.ok()) return StoreError(rows.error());
+    Entity out = e;
+    out.id = rows->front().Int(0);
+    return out;
+  }
+
+  Status UpdateEntity(const Entity& e) override {
+    SqlParams params = EntityValues(e);
+    params.push_back(Int(e.id));
+    auto r = db_->Execute(
+        "UPDATE entity SET fiscal_code = $1, name = $2, department = $3, address = $4, "
+        "postal_code = $5, city = $6, province = $7, email = $8, pec = $9, phone = $10, "
+        "website = $11, logo = $12, slug = $13, segregation_code = $14, application_code = $15, "
+        "cbill_code = $16, postal_account = $17, station_id = $18, status = $19, "
+        "onboarding_date = $20 WHERE id = $21",
+        params);
+    if (!r.ok()) return StoreError(r.error());
+    if (*r == 0) return NotFound("entity not found");
+    return Ok();
+  }
+
+  Result<std::optional<Entity>> FindEntityById(std::int64_t id) override {
+    return FindEntity("id", Int(id));
+  }
+  Result<std::optional<Entity>> FindEntityByFiscalCode(std::string_view fiscal_code) override {
+    return FindEntity("fiscal_code", Text(fiscal_code));
+  }
+  Result<std::optional<Entity>> FindEntityBySlug(std::string_view slug) override {
+    return FindEntity("slug", Text(slug));
+  }
+
+  Result<std::vector<Entity>> ListEntities() override {
+    auto rows = db_->Query(fmt::format("SELECT {} FROM entity ORDER BY id", kEntityColumns));
+    if (!rows.ok()) return rows.error();
+    return ReadAll(*rows, &ReadEntity);
+  }
+
+  // --- IBAN accounts and services ---
+
+  Result<IbanAccount> AddIbanAccount(std::int64_t entity_id, const IbanAccount& a) override {
+    auto rows = db_->Query(
+        "INSERT INTO iban_account (entity_id, iban, kind, label, valid_from, active) "
+        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        {Int(entity_id), Text(a.iban), Text(ToString(a.kind)), Text(a.label),
+         DateValue(a.valid_from), Bool(a.active)});
+    if (!rows.ok()) return StoreError(rows.error());
+    IbanAccount out = a;
+    out.id = rows->front().Int(0);
+    out.entity_id = entity_id;
+    return out;
+  }
+
+  Result<std::vector<IbanAccount>> ListIbanAccounts(std::int64_t entity_id) override {
+    auto rows = db_->Query(
+        fmt::format("SELECT {} FROM iban_account WHERE entity_id = $1 ORDER BY id", kIbanColumns),
+        {Int(entity_id)});
+    if (!rows.ok()) return rows.error();
+    return ReadAll(*rows, &ReadIban);
+  }
+
+  Result<Service> AddService(std::int64_t entity_id, const Service& s) override {
+    auto rows = db_->Query(
+        "INSERT INTO service (entity_id, code, name, description, taxonomy_code, iban, "
+        "amount_rule, amount_cents, min_cents, max_cents, spontaneous, form_json, active) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+        {Int(entity_id), Text(s.code), Text(s.name), Text(s.description), Text(s.taxonomy_code),
+         Text(s.iban), Text(ToString(s.amount_rule)), Int(s.amount_cents), Int(s.min_cents),
+         Int(s.max_cents), Bool(s.spontaneous), Text(s.form_json), Bool(s.active)});
+    if (!rows.ok()) return StoreError(rows.error());
+    Service out = s;
+    out.id = rows->front().Int(0);
+    out.entity_id = entity_id;
+    return out;
+  }
+
+  Result<std::vector<Service>> ListServices(std::int64_t entity_id) override {
+    auto rows = db_->Query(
+        fmt::format("SELECT {} FROM service WHERE entity_id = $1 ORDER BY id", kServiceColumns),
+        {Int(entity_id)});
+    if (!rows.ok()) return rows.error();
+    return ReadAll(*rows, &ReadService);
+  }
+
+  // --- Notice numbers ---
+
+  Result<std::uint64_t> ReserveIuvBases(std::int64_t entity_id, int count) override {
+    if (count < 1 || count > kMaxReserve) {
+      return InvalidArgument("count", fmt::format("must be between 1 and {}", kMaxReserve));
+    }
+    // One atomic UPDATE: the row lock (PG) or the database write lock (SQLite) orders concurrent
+    // reservations, so ranges never overlap across threads or processes.
+    constexpr std::string_view kBump =
+        "UPDATE iuv_sequence SET next_value = next_value + $2 WHERE entity_id = $1 "
+        "RETURNING next_value - $2";
+    return db_->InTransaction(TxMode::kWrite, [&](Transaction& tx) -> Result<std::uint64_t> {
+      auto rows = tx.Query(kBump, {Int(entity_id), Int(count)});
+      if (!rows.ok()) return rows.error();
+      if (rows->empty()) {
+        // First use: the sequence starts at 1. DO NOTHING lets a concurrent first use win.
+        auto created = tx.Execute(
+            "INSERT INTO iuv_sequence (entity_id, next_value) "
+            "SELECT id, 1 FROM entity WHERE id = $1 ON CONFLICT (entity_id) DO NOTHING",
+            {Int(entity_id)});
+        if (!created.ok()) return created.error();
+        rows = tx.Query(kBump, {Int(entity_id), Int(count)});
+        if (!rows.ok()) return rows.error();
+        if (rows->empty()) return NotFound("entity not found");
+      }
+      return static_cast<std::uint64_t>(rows->front().Int(0));
+    });
+  }
+
+  // --- Debt positions ---
+
+  Result<DebtPosition> InsertPosition(std::int64_t entity_id, const DebtPosition& p) override {
+    for (std::size_t i = 0; i < p.options.size(); ++i) {
+      if (p.options[i].iuv.empty()) {
+        return InvalidArgument(fmt::format("paymentOption[{}].iuv", i), "is required");
+      }
+      if (p.options[i].nav.empty()) {
+        return InvalidArgument(fmt::format("paymentOption[{}].nav", i), "is required");
+      }
+    }
+    return db_->InTransaction(TxMode::kWrite, [&](Transaction& tx) -> Result<DebtPosition> {
+      DebtPosition out = p;
+      out.entity_id = entity_id;
+      out.version = 1;
+      const Debtor& d = p.debtor;
+      auto rows = tx.Query(
+          "INSERT INTO debt_position (entity_id, iupd, debtor_type, debtor_fiscal_code, "
+          "debtor_full_name, debtor_street_name, debtor_civic_number, debtor_postal_code, "
+          "debtor_city, debtor_province, debtor_region, debtor_country, debtor_email, "
+          "debtor_phone, company_name, office_name, validity_date, switch_to_expired, "
+          "pay_stand_in, status, version, created_at, updated_at, publish_date, payment_date) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+          "$18, $19, $20, $21, $22, $23, $24, $25) RETURNING id",
+          {Int(entity_id), Text(p.iupd), Text(ToString(d.type)), Text(d.fiscal_code),
+           Text(d.full_name), Text(d.street_name), Text(d.civic_number), Text(d.postal_code),
+           Text(d.city), Text(d.province), Text(d.region), Text(d.country), Text(d.email),
+           Text(d.phone), Text(p.company_name), Text(p.office_name), OptTime(p.validity_date),
+           Bool(p.switch_to_expired), Bool(p.pay_stand_in), Text(ToString(p.status)),
+           Int(out.version), Time(p.created_at), Time(p.updated_at), OptTime(p.publish_date),
+           OptTime(p.payment_date)});
+      if (!rows.ok()) return StoreError(rows.error());
+      out.id = rows->front().Int(0);
+      for (std::size_t i = 0; i < out.options.size(); ++i) {
+        PaymentOption& o = out.options[i];
+        std::string prefix = fmt::format("paymentOption[{}].", i);
+        auto option = tx.Query(
+            "INSERT INTO payment_option (position_id, entity_id, iuv, nav, amount, description, "
+            "is_partial_payment, due_date, retention_date, fee, status, payment_date, metadata) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+            {Int(out.id), Int(entity_id), Text(o.iuv), Text(o.nav), Int(o.amount),
+             Text(o.description), Bool(o.is_partial_payment), Time(o.due_date),
+             OptTime(o.retention_date), Int(o.fee), Text(ToString(o.status)),
+             OptTime(o.payment_date), Text(MetadataJson(o.metadata))});
+        if (!option.ok()) return StoreError(option.error(), prefix);
+        o.id = option->front().Int(0);
+        for (std::size_t j = 0; j < o.transfers.size(); ++j) {
+          const Transfer& t = o.transfers[j];
+          SqlValue hash = kNull, type = kNull, province = kNull;
+          if (t.stamp) {
+            hash = Text(t.stamp->hash_document);
+            type = Text(t.stamp->stamp_type);
+            province = Text(t.stamp->provincial_residence);
+          }
+          auto transfer = tx.Execute(
+              "INSERT INTO transfer (option_id, id_transfer, amount, entity_fiscal_code, "
+              "remittance_information, category, iban, postal_iban, stamp_hash_document, "
+              "stamp_type, stamp_provincial_residence, company_name, metadata) "
+              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+              {Int(o.id), Int(t.id_transfer), Int(t.amount), Text(t.entity_fiscal_code),
+               Text(t.remittance_information), Text(t.category), Text(t.iban),
+               Text(t.postal_iban), hash, type, province, Text(t.company_name),
+               Text(MetadataJson(t.metadata))});
+          if (!transfer.ok()) {
+            return StoreError(transfer.error(), fmt::format("{}transfer[{}].", prefix, j));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  Result<std::optional<DebtPosition>> GetPosition(std::int64_t entity_id,
+                                                  std::string_view iupd) override {
+    return FindOnePosition("p.iupd = $2", {Int(entity_id), Text(iupd)});
+  }
+
+  Result<std::optional<DebtPosition>> FindPositionByNoticeNumber(std::int64_t entity_id,
+                                                                 std::string_view nav) override {
+    return FindOnePosition(
+        "p.id IN (SELECT o.position_id FROM payment_option o WHERE o.entity_id = $1 "
+        "AND o.nav = $2)",
+        {Int(entity_id), Text(nav)});
+  }
+
+  Result<std::vector<DebtPosition>> ListPositions(std::int64_t entity_id,
+                                                  const PositionFilter& f) override {
+    if (f.limit < 1 || f.limit > kMaxListLimit) {
+      return InvalidArgument("limit", fmt::format("must be between 1 and {}", kMaxListLimit));
+    }
+    if (f.offset < 0) return InvalidArgument("offset", "must not be negative");
+    SqlParams params{Int(entity_id)};
+    auto next = [&](SqlValue v) {
+      params.push_back(std::move(v));
+      return fmt::format("${}", params.size());
+    };
+    std::string where = "p.entity_id = $1";
+    if (f.status) where += " AND p.status = " + next(Text(ToString(*f.status)));
+    if (!f.debtor_fiscal_code.empty()) {
+      where += " AND p.debtor_fiscal_code = " + next(Text(f.debtor_fiscal_code));
+    }
+    if (f.due_from || f.due_to) {
+      where += " AND EXISTS (SELECT 1 FROM payment_option o WHERE o.position_id = p.id AND "
+               "o.entity_id = $1";
+      if (f.due_from) where += " AND o.due_date >= " + next(Time(*f.due_from));
+      if (f.due_to) where += " AND o.due_date <= " + next(Time(*f.due_to));
+      where += ")";
+    }
+    std::string limit = next(Int(f.limit));
+    std::string offset = next(Int(f.offset));
+    std::string sql = fmt::format(
+        "SELECT {} FROM debt_position p WHERE {} ORDER BY p.created_at DESC, p.id DESC "
+        "LIMIT {} OFFSET {}",
+        kPositionColumns, where, limit, offset);
+    return db_->InTransaction(TxMode::kRead,
+                              [&](Transaction& tx) -> Result<std::vector<DebtPosition>> {
+                                auto rows = tx.Query(sql, params);
+                                if (!rows.ok()) return rows.error();
+                                return LoadPositions(tx, entity_id, *rows);
+                              });
+  }
+
+  Result<std::int64_t> CountPositions(std::int64_t entity_id) override {
+    auto rows = db_->Query("SELECT COUNT(*) FROM debt_position WHERE entity_id = $1",
+                           {Int(entity_id)});
+    if (!rows.ok()) return rows.error();
+    return rows->front().Int(0);
+  }
+
+  Status UpdatePositionStatus(std::int64_t entity_id, std::string_view iupd,
+                              std::int64_t expected_version, PositionStatus status,
+                              TimePoint now) override {
+    return db_->InTransaction(TxMode::kWrite, [&](Transaction& tx) -> Status {
+      auto changed = tx.Execute(
+          "UPDATE debt_position SET status = $4, version = version + 1, updated_at = $5 "
+          "WHERE entity_id = $1 AND iupd = $2 AND version = $3",
+          {Int(entity_id), Text(iupd), Int(expected_version), Text(ToString(status)), Time(now)});
+      if (!changed.ok()) return changed.error();
+      if (*changed == 1) return Ok();
+      auto rows = tx.Query("SELECT version FROM debt_position WHERE entity_id = $1 AND iupd = $2",
+                           {Int(entity_id), Text(iupd)});
+      if (!rows.ok()) return rows.error();
+      if (rows->empty()) return NotFound("debt position not found");
+      return Error{ErrorCode::kConflict, "version",
+                   "the position was changed by someone else; reload it and try again",
+                   fmt::format("expected version {}, stored {}", expected_version,
+                               rows->front().Int(0))};
+    });
+  }
+
+  // --- Receipts ---
+
+  Result<bool> InsertReceipt(std::int64_t entity_id, const Receipt& r) override {
+    SqlValue payer = kNull;
+    if (r.payer) payer = DebtorJson(*r.payer);
+    SqlValue fee = kNull;
+    if (r.fee) fee = Int(*r.fee);
+    // One statement: stored entirely or not at all; a duplicate receipt_id inserts nothing.
+    auto inserted = db_->Execute(
+        "INSERT INTO receipt (entity_id, receipt_id, notice_number, iuv, outcome, amount, fee, "
+        "psp_id, psp_fiscal_code, psp_company_name, channel_id, channel_description, "
+        "payment_method, payment_date_time, application_date, transfer_date, "
+        "debtor_fiscal_code, debtor, payer, transfers, original_xml, source, stand_in, "
+        "received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+        "$16, $17, $18, $19, $20, $21, $22, $23, $24) "
+        "ON CONFLICT (entity_id, receipt_id) DO NOTHING",
+        {Int(entity_id), Text(r.receipt_id), Text(r.notice_number), Text(r.iuv),
+         Text(r.outcome), Int(r.amount), fee, Text(r.psp_id), Text(r.psp_fiscal_code),
+         Text(r.psp_company_name), Text(r.channel_id), Text(r.channel_description),
+         Text(r.payment_method), OptTime(r.payment_date_time), Text(r.application_date),
+         Text(r.transfer_date), Text(r.debtor.fiscal_code), Text(DebtorJson(r.debtor)), payer,
+         Text(TransfersJson(r.transfers)), Text(r.original_xml), Text(r.source),
+         Bool(r.stand_in), Time(r.received_at)});
+    if (!inserted.ok()) return StoreError(inserted.error());
+    return *inserted == 1;
+  }
+
+  Result<std::optional<Receipt>> GetReceipt(std::int64_t entity_id,
+                                            std::string_view receipt_id) override {
+    auto rows = db_->Query(fmt::format("SELECT {} FROM receipt WHERE entity_id = $1 AND "
+                                       "receipt_id = $2",
+                                       kReceiptColumns),
+                           {Int(entity_id), Text(receipt_id)});
+    if (!rows.ok()) return rows.error();
+    return ReadFirst(*rows, &ReadReceipt);
+  }
+
+  // --- Event log ---
+
+  Status AppendEvent(const Event& e) override {
+    SqlValue entity = kNull;
+    if (e.entity_id) entity = Int(*e.entity_id);
+    auto r = db_->Execute(
+        "INSERT INTO event_log (at, direction, channel, operation, entity_id, "
+        "entity_fiscal_code, notice_number, outcome, fault_code, duration_ms, request_id, "
+        "correlation_id, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        {Time(e.at), Text(e.direction), Text(e.channel), Text(e.operation), entity,
+         Text(e.entity_fiscal_code), Text(e.notice_number), Text(e.outcome), Text(e.fault_code),
+         Int(e.duration_ms), Text(e.request_id), Text(e.correlation_id), Text(e.detail)});
+    if (!r.ok()) return StoreError(r.error());
+    return Ok();
+  }
+
+  Result<std::vector<Event>> ListEvents(const EventFilter& f) override {
+    if (f.limit < 1 || f.limit > kMaxListLimit) {
+      return InvalidArgument("limit", fmt::format("must be between 1 and {}", kMaxListLimit));
+    }
+    SqlParams params;
+    std::string where = "1 = 1";
+    auto next = [&](SqlValue v) {
+      params.push_back(std::move(v));
+      return fmt::format("${}", params.size());
+    };
+    if (f.entity_id) where += " AND entity_id = " + next(Int(*f.entity_id));
+    if (!f.operation.empty()) where += " AND operation = " + next(Text(f.operation));
+    if (!f.notice_number.empty()) where += " AND notice_number = " + next(Text(f.notice_number));
+    std::string limit = next(Int(f.limit));
+    auto rows = db_->Query(fmt::format("SELECT {} FROM event_log WHERE {} ORDER BY at DESC, "
+                                       "id DESC LIMIT {}",
+                                       kEventColumns, where, limit),
+                           params);
+    if (!rows.ok()) return rows.error();
+    return ReadAll(*rows, &ReadEvent);
+  }
+
+ private:
+  Result<std::optional<Entity>> FindEntity(std::string_view column, SqlValue value) {
+    auto rows = db_->Query(
+        fmt::format("SELECT {} FROM entity WHERE {} = $1", kEntityColumns, column), {value});
+    if (!rows.ok()) return rows.error();
+    return ReadFirst(*rows, &ReadEntity);
+  }
+
+  // `where` filters debt_position p; $1 must be the entity id.
+  Result<std::optional<DebtPosition>> FindOnePosition(std::string_view where, SqlParams params) {
+    std::int64_t entity_id = std::get<std::int64_t>(params[0]);
+    return db_->InTransaction(
+        TxMode::kRead, [&](Transaction& tx) -> Result<std::optional<DebtPosition>> {
+          auto rows = tx.Query(fmt::format("SELECT {} FROM debt_position p WHERE "
+                                           "p.entity_id = $1 AND {}",
+                                           kPositionColumns, where),
+                               params);
+          if (!rows.ok()) return rows.error();
+          auto loaded = LoadPositions(tx, entity_id, *rows);
+          if (!loaded.ok()) return loaded.error();
+          if (loaded->empty()) return std::optional<DebtPosition>();
+          return std::optional<DebtPosition>(std::move(loaded->front()));
+        });
+  }
+
+  // Decodes position rows and attaches their options and transfers (two more queries in all).
+  Result<std::vector<DebtPosition>> LoadPositions(Transaction& tx, std::int64_t entity_id,
+                                                  const std::vector<Row>& rows) {
+    auto positions = ReadAll(rows, &ReadPosition);
+    if (!positions.ok() || positions->empty()) return positions;
+    SqlParams params{Int(entity_id)};
+    std::map<std::int64_t, DebtPosition*> by_id;
+    for (DebtPosition& p : *positions) {
+      params.push_back(Int(p.id));
+      by_id[p.id] = &p;
+    }
+    std::string in = Placeholders(2, positions->size());
+    auto options = tx.Query(fmt::format("SELECT {} FROM payment_option WHERE entity_id = $1 AND "
+                                        "position_id IN ({}) ORDER BY position_id, id",
+                                        kOptionColumns, in),
+                            params);
+    if (!options.ok()) return options.error();
+    std::map<std::int64_t, PaymentOption*> option_by_id;
+    for (const Row& row : *options) {
+      Reader r(row);
+      PaymentOption o;
+      o.id = r.Int();
+      std::int64_t position_id = r.Int();
+      o.iuv = r.Text();
+      o.nav = r.Text();
+      o.amount = r.Int();
+      o.description = r.Text();
+      o.is_partial_payment = r.Bool();
+      o.due_date = r.Time();
+      o.retention_date = r.OptTime();
+      o.fee = r.Int();
+      o.status = r.Enum(&ParseOptionStatus);
+      o.payment_date = r.OptTime();
+      if (auto m = r.Json()) o.metadata = MetadataFrom(*m);
+      INCASSO_TRY(r.status());
+      auto owner = by_id.find(position_id);
+      if (owner == by_id.end()) continue;
+      owner->second->options.push_back(std::move(o));
+    }
+    for (DebtPosition& p : *positions) {
+      for (PaymentOption& o : p.options) option_by_id[o.id] = &o;
+    }
+    auto transfers = tx.Query(
+        fmt::format("SELECT {} FROM transfer t JOIN payment_option o ON o.id = t.option_id "
+                    "WHERE o.entity_id = $1 AND o.position_id IN ({}) ORDER BY t.option_id, t.id",
+                    kTransferColumns, in),
+        params);
+    if (!transfers.ok()) return transfers.error();
+    for (const Row& row : *transfers) {
+      Reader r(row);
+      Transfer t;
+      std::int64_t option_id = r.Int();
+      t.id_transfer = static_cast<int>(r.Int());
+      t.amount = r.Int();
+      t.entity_fiscal_code = r.Text();
+      t.remittance_information = r.Text();
+      t.category = r.Text();
+      t.iban = r.Text();
+      t.postal_iban = r.Text();
+      bool has_stamp = !row.IsNull(8);
+      std::string hash = r.Text();
+      std::string type = r.Text();
+      std::string province = r.Text();
+      if (has_stamp) t.stamp = Stamp{std::move(hash), std::move(type), std::move(province)};
+      t.company_name = r.Text();
+      if (auto m = r.Json()) t.metadata = MetadataFrom(*m);
+      INCASSO_TRY(r.status());
+      auto owner = option_by_id.find(option_id);
+      if (owner == option_by_id.end()) continue;
+      owner->second->transfers.push_back(std::move(t));
+    }
+    return positions;
+  }
+
+  std::unique_ptr<Db> db_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> NewSqlStore(std::unique_ptr<Db> db) {
+  return std::make_unique<SqlStore>(std::move(db));
+}
+
+}  // namespace incasso::storage
