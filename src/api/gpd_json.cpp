@@ -230,6 +230,9 @@ Result<DebtPosition> ParsePositionJson(std::string_view text) {
   INCASSO_TRY(r.DateTime("validityDate", p.validity_date));
   auto options = ArrayOf(r, "paymentOption");
   if (!options.ok()) return options.error();
+  // Unknown fields first: "paymentOptions" must be reported as a typo, not as a missing option.
+  INCASSO_TRY(r.RejectUnknown({"status", "paymentDate", "publishDate", "insertedDate",
+                               "lastUpdatedDate", "version", "organizationFiscalCode"}));
   if (*options == nullptr || (*options)->empty()) {
     return InvalidArgument("paymentOption", "at least one payment option is required");
   }
@@ -241,8 +244,6 @@ Result<DebtPosition> ParsePositionJson(std::string_view text) {
     INCASSO_TRY(ParseOption((**options)[i], fmt::format("paymentOption[{}]", i), o));
     p.options.push_back(std::move(o));
   }
-  INCASSO_TRY(r.RejectUnknown({"status", "paymentDate", "publishDate", "insertedDate",
-                               "lastUpdatedDate", "version", "organizationFiscalCode"}));
   return p;
 }
 

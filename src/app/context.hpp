@@ -4,6 +4,8 @@
 #include <string>
 
 #include "app/store.hpp"
+#include "domain/entity.hpp"
+#include "domain/event.hpp"
 #include "core/clock.hpp"
 
 namespace incasso {
@@ -18,5 +20,14 @@ struct Caller {
   std::string channel = "cli";  // "cli", "api", "soap", "web", "demo"
   std::string request_id;
 };
+
+// An inbound event of `entity` triggered by `caller`, stamped with the clock; the caller fills
+// the operation-specific fields.
+Event InboundEvent(const AppContext& ctx, const Caller& caller, std::string operation,
+                   const Entity& entity);
+
+// Appends to the event log, best effort: the change it records is committed already, and an
+// audit failure must not turn a done operation into an error for the caller.
+void RecordEvent(AppContext& ctx, const Event& event);
 
 }  // namespace incasso

@@ -9,18 +9,7 @@ namespace incasso {
 namespace {
 
 void Record(AppContext& ctx, const Caller& caller, std::string operation, const Entity& e) {
-  Event ev;
-  ev.at = ctx.clock.Now();
-  ev.direction = "in";
-  ev.channel = caller.channel;
-  ev.operation = std::move(operation);
-  ev.entity_id = e.id;
-  ev.entity_fiscal_code = e.fiscal_code;
-  ev.outcome = "OK";
-  ev.request_id = caller.request_id;
-  // Best effort: the change is committed already; a failed audit append is reported in logs by
-  // the caller's transport, never undone here.
-  (void)ctx.store.AppendEvent(ev);
+  RecordEvent(ctx, InboundEvent(ctx, caller, std::move(operation), e));
 }
 
 }  // namespace

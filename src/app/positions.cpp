@@ -10,19 +10,12 @@ namespace {
 
 void Record(AppContext& ctx, const Caller& caller, std::string operation, const Entity& e,
             const DebtPosition& p, std::string outcome, std::string detail) {
-  Event ev;
-  ev.at = ctx.clock.Now();
-  ev.direction = "in";
-  ev.channel = caller.channel;
-  ev.operation = std::move(operation);
-  ev.entity_id = e.id;
-  ev.entity_fiscal_code = e.fiscal_code;
+  Event ev = InboundEvent(ctx, caller, std::move(operation), e);
   if (!p.options.empty()) ev.notice_number = p.options.front().nav;
   ev.outcome = std::move(outcome);
-  ev.request_id = caller.request_id;
   ev.correlation_id = p.iupd;
   ev.detail = std::move(detail);
-  (void)ctx.store.AppendEvent(ev);
+  RecordEvent(ctx, ev);
 }
 
 // SACI 3.0 (aux digit 3): NAV = "3" + IUV, IUV = segregation code + 13-digit base + mod-93 check.

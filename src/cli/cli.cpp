@@ -9,6 +9,9 @@ namespace incasso::cli {
 int Run(int argc, char** argv) {
   CLI::App app{"incasso: the regional pagoPA payments platform"};
   app.require_subcommand(1);
+  // Subcommands inherit this: `incasso serve --config FILE` works as well as
+  // `incasso --config FILE serve`.
+  app.fallthrough();
   Globals globals;
   app.add_option("-c,--config", globals.config_path,
                  "TOML configuration file (default: $INCASSO_CONFIG, else built-in defaults)");

@@ -5,6 +5,7 @@
 
 #include "app/demo.hpp"
 #include "cli/runtime.hpp"
+#include "cli/version_info.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "log/log.hpp"
@@ -74,7 +75,7 @@ int Serve(const Globals& g, const ServeArgs& args) {
                                   [&router](const http::Request& r) { return router.Handle(r); });
   if (!server.ok()) return Fail(server.error());
   std::printf("incasso %s is listening on http://%s:%u/ (database: %s); stop with Ctrl-C\n",
-              "serve", config->http.host.c_str(), static_cast<unsigned>((*server)->port()),
+              kVersion, config->http.host.c_str(), static_cast<unsigned>((*server)->port()),
               std::string(store.Backend()).c_str());
   std::fflush(stdout);
   http::WaitForShutdownSignal(**server);

@@ -66,8 +66,8 @@ Response Router::Handle(Request request) const {
   if (!request.path.empty() && request.path[0] == '/') segments = SplitPath(request.path);
 
   const bool head = request.method == "HEAD";
-  const Route* best = nullptr;       // best route for the request's method
-  const Route* best_get = nullptr;   // best GET route, for HEAD
+  const Route* best = nullptr;      // best route for the request's method
+  const Route* best_get = nullptr;  // best GET route, for HEAD
   std::set<std::string> allowed;
   for (const Route& r : routes_) {
     if (r.segments.size() != segments.size()) continue;
@@ -86,7 +86,8 @@ Response Router::Handle(Request request) const {
   }
 
   if (allowed.empty()) {
-    return ProblemJson(404, "Not Found", "No resource matches the request path.", request.request_id);
+    return ProblemJson(404, "Not Found", "No resource matches the request path.",
+                       request.request_id);
   }
   const bool head_as_get = best == nullptr && best_get != nullptr;
   if (head_as_get) best = best_get;
@@ -97,8 +98,9 @@ Response Router::Handle(Request request) const {
       if (!allow.empty()) allow += ", ";
       allow += m;
     }
-    Response r = ProblemJson(405, "Method Not Allowed",
-                             "The resource does not support the request method.", request.request_id);
+    Response r =
+        ProblemJson(405, "Method Not Allowed", "The resource does not support the request method.",
+                    request.request_id);
     r.headers.emplace_back("Allow", std::move(allow));
     return r;
   }

@@ -1,4 +1,5 @@
-// Router: maps (method, path) to a Handler. A pure function of the Request, testable without a socket.
+// Router: maps (method, path) to a Handler; a pure function of the Request, testable without a
+// socket (no Beast here).
 #pragma once
 
 #include <string>

@@ -66,8 +66,9 @@ TEST(MessageTest, ProblemJsonCarriesTitleStatusDetailAndRequestId) {
   Response r = ProblemJson(404, "Not Found", "no \"such\" thing", "req-9");
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.content_type, "application/problem+json");
-  EXPECT_EQ(r.body,
-            R"({"title":"Not Found","status":404,"detail":"no \"such\" thing","requestId":"req-9"})");
+  EXPECT_EQ(
+      r.body,
+      R"({"title":"Not Found","status":404,"detail":"no \"such\" thing","requestId":"req-9"})");
   EXPECT_EQ(ProblemJson(500, "t", "d", "").body.find("requestId"), std::string::npos);
 }
 

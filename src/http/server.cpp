@@ -7,9 +7,22 @@
 // and calling the Handler is the pure part.
 #include "http/server.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <charconv>
 #include <csignal>
 #include <cstdio>
@@ -22,18 +35,6 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/bind_executor.hpp>
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <fmt/format.h>
 
 #include "log/log.hpp"
 
@@ -151,6 +152,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadNext();
   void OnFirstBytes(beast::error_code ec, std::size_t n);
   void ReadRequest();
+  void OnHeader(beast::error_code ec, std::size_t n);
   void OnRead(beast::error_code ec, std::size_t n);
   void HandleRequest();
   Response CallHandler(const Request& request);
@@ -243,11 +245,11 @@ class ServerImpl final : public Server {
   const Handler handler_;
 
   std::mutex mu_;
-  bool stopping_ = false;     // guarded by mu_
-  bool grace_armed_ = false;  // guarded by mu_
+  bool stopping_ = false;                                          // guarded by mu_
+  bool grace_armed_ = false;                                       // guarded by mu_
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;  // guarded by mu_
-  std::size_t active_ = 0;     // guarded by mu_
-  std::size_t rejecting_ = 0;  // guarded by mu_
+  std::size_t active_ = 0;                                         // guarded by mu_
+  std::size_t rejecting_ = 0;                                      // guarded by mu_
   std::atomic<bool> stop_requested_{false};
 
   // Declared after the registry: destroying the io_context destroys any session it still holds,
@@ -277,12 +279,13 @@ Session::~Session() { server_.Unregister(this, reject_); }
 
 void Session::Start() {
   asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    if (self->state_ == State::kClosed) return;  // Stop() came first
     if (!self->reject_) return self->ReadNext();
     self->request_id_ = NewRequestId();
     self->start_ = SteadyClock::now();
-    Response r = ProblemJson(503, "Service Unavailable",
-                             "The server is at its connection limit; retry later.",
-                             self->request_id_);
+    Response r =
+        ProblemJson(503, "Service Unavailable",
+                    "The server is at its connection limit; retry later.", self->request_id_);
     r.headers.emplace_back("Retry-After", "1");
     self->Send(std::move(r), 11, /*keep_alive=*/false, /*head=*/false);
   });
@@ -302,8 +305,8 @@ void Session::ForceClose() {
 void Session::ReadNext() {
   if (stopping_) return CloseNow();
   parser_.emplace();
-  parser_->header_limit(static_cast<std::uint32_t>(
-      std::min<std::size_t>(options_.header_limit_bytes, std::numeric_limits<std::uint32_t>::max())));
+  parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
+      options_.header_limit_bytes, std::numeric_limits<std::uint32_t>::max())));
   parser_->body_limit(options_.body_limit_bytes);
   if (buffer_.size() > 0) return ReadRequest();  // a pipelined request is already here
   state_ = State::kIdle;
@@ -322,9 +325,26 @@ void Session::ReadRequest() {
   state_ = State::kReading;
   first_request_ = false;
   start_ = SteadyClock::now();
-  stream_.expires_after(options_.read_timeout);
-  bhttp::async_read(stream_, buffer_, *parser_,
-                    beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  stream_.expires_after(options_.read_timeout);  // one deadline for header, 100 Continue and body
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+}
+
+void Session::OnHeader(beast::error_code ec, std::size_t n) {
+  if (ec || state_ == State::kClosed || parser_->is_done()) return OnRead(ec, n);
+  const auto& header = parser_->get();
+  const auto read_body = [self = shared_from_this()](beast::error_code e, std::size_t) {
+    if (e) return self->OnRead(e, 0);
+    bhttp::async_read(self->stream_, self->buffer_, *self->parser_,
+                      beast::bind_front_handler(&Session::OnRead, self));
+  };
+  // Clients such as curl otherwise wait about a second before sending a body (RFC 9110 10.1.1).
+  if (header.version() >= 11 && beast::iequals(header[bhttp::field::expect], "100-continue")) {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()), read_body);
+  } else {
+    read_body({}, 0);
+  }
 }
 
 void Session::OnRead(beast::error_code ec, std::size_t /*n*/) {
@@ -338,9 +358,9 @@ void Session::OnRead(beast::error_code ec, std::size_t /*n*/) {
                      /*request_line_parsed=*/true);
   }
   if (ec == bhttp::error::header_limit) {
-    return SendError(431, "Request Header Fields Too Large",
-                     fmt::format("The request header exceeds {} bytes.",
-                                 options_.header_limit_bytes));
+    return SendError(
+        431, "Request Header Fields Too Large",
+        fmt::format("The request header exceeds {} bytes.", options_.header_limit_bytes));
   }
   if (ec == beast::error::timeout) {
     LogEvent(Level::kDebug, "http_read_timeout", {{"remote", remote_}});
@@ -500,7 +520,9 @@ void Session::LingerClose() {
   state_ = State::kClosing;
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-  if (ec) return CloseNow();
+  // Stopping: the sent data still goes out before the FIN; only a client writing more would see a
+  // reset, and Shutdown() cuts lingers short anyway.
+  if (ec || stopping_) return CloseNow();
   stream_.expires_after(std::min<std::chrono::milliseconds>(options_.read_timeout, kMaxLinger));
   Drain();
 }
@@ -528,8 +550,8 @@ Status ServerImpl::Listen() {
   auto endpoints = resolver.resolve(options_.host, std::to_string(options_.port),
                                     tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec || endpoints.empty()) {
-    return Unavailable(fmt::format("cannot listen on {}: {}", where,
-                                   ec ? ErrorText(ec) : "host not found"));
+    return Unavailable(
+        fmt::format("cannot listen on {}: {}", where, ec ? ErrorText(ec) : "host not found"));
   }
   const tcp::endpoint endpoint = endpoints.begin()->endpoint();
   const auto fail = [&](const beast::error_code& e) -> Status {
@@ -654,7 +676,8 @@ void ServerImpl::OnGraceExpired(beast::error_code ec) {
 Status ValidateOptions(const ServerOptions& o) {
   if (o.threads < 0) return InvalidArgument("http.threads", "must be 0 (automatic) or positive");
   if (o.read_timeout.count() <= 0) return InvalidArgument("http.read_timeout", "must be positive");
-  if (o.write_timeout.count() <= 0) return InvalidArgument("http.write_timeout", "must be positive");
+  if (o.write_timeout.count() <= 0)
+    return InvalidArgument("http.write_timeout", "must be positive");
   if (o.idle_timeout.count() <= 0) return InvalidArgument("http.idle_timeout", "must be positive");
   if (o.shutdown_grace.count() < 0) {
     return InvalidArgument("http.shutdown_grace", "must not be negative");

@@ -1,11 +1,11 @@
 // HTTP/1.1 server behind a factory; Beast and Asio stay inside server.cpp (STYLE.md rule 12).
 //
 // Every response carries X-Request-Id (the client's if it matches [A-Za-z0-9._-]{1,64}, else 16
-// random hex digits) and the security headers X-Content-Type-Options: nosniff, X-Frame-Options: DENY,
-// Referrer-Policy: no-referrer, Content-Security-Policy: default-src 'self'; frame-ancestors 'none'
-// and Cache-Control: no-store (the last two only when the handler set none). Each response produces
-// one JSON access-log line: request_id, remote, method, path (never the query), status, bytes,
-// duration_ms, tenant.
+// random hex digits) and the security headers X-Content-Type-Options: nosniff, X-Frame-Options:
+// DENY, Referrer-Policy: no-referrer, Content-Security-Policy: default-src 'self'; frame-ancestors
+// 'none' and Cache-Control: no-store (the last two only when the handler set none). Each response
+// produces one JSON access-log line: request_id, remote, method, path (never the query), status,
+// bytes, duration_ms, tenant.
 #pragma once
 
 #include <chrono>

@@ -1,6 +1,7 @@
 // Black-box tests of the HTTP server over loopback sockets (port 0, no sleeps).
 #include "http/server.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <boost/asio/connect.hpp>
@@ -18,8 +19,6 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "http/router.hpp"
 #include "log/log.hpp"
@@ -124,9 +123,8 @@ class ServerTest : public ::testing::Test {
       return r;
     });
     router_.Add("GET", "/id", [](const Request& r) { return TextResponse(200, r.request_id); });
-    router_.Add("POST", "/echo", [](const Request& r) {
-      return TextResponse(200, std::to_string(r.body.size()));
-    });
+    router_.Add("POST", "/echo",
+                [](const Request& r) { return TextResponse(200, std::to_string(r.body.size())); });
     router_.Add("GET", "/boom", [](const Request&) -> Response {
       throw std::runtime_error("secret-internal-detail");
     });
@@ -257,9 +255,9 @@ TEST_F(ServerTest, RequestIdIsEchoedWhenValidElseGenerated) {
   EXPECT_EQ(res->body(), "abc-123.X_y");  // the handler saw the same id
 
   std::vector<std::string> generated;
-  for (std::string header : {std::string("X-Request-Id: bad id!\r\n"),
-                             "X-Request-Id: " + std::string(65, 'a') + "\r\n",
-                             std::string("X-Request-Id: \r\n"), std::string()}) {
+  for (std::string header :
+       {std::string("X-Request-Id: bad id!\r\n"), "X-Request-Id: " + std::string(65, 'a') + "\r\n",
+        std::string("X-Request-Id: \r\n"), std::string()}) {
     client.Write(Get("/id", header));
     res = client.Read();
     ASSERT_TRUE(res);
@@ -326,8 +324,9 @@ TEST_F(ServerTest, BodyOverLimitIs413AndConnectionCloses) {
   EXPECT_EQ(res->body(), "1024");
 
   Client client(server_->port());
-  client.Write("POST /echo HTTP/1.1\r\nHost: test\r\nX-Request-Id: big-1\r\nContent-Length: 4096\r\n\r\n" +
-               std::string(4096, 'x'));
+  client.Write(
+      "POST /echo HTTP/1.1\r\nHost: test\r\nX-Request-Id: big-1\r\nContent-Length: 4096\r\n\r\n" +
+      std::string(4096, 'x'));
   res = client.Read();
   ASSERT_TRUE(res) << client.error().message();
   EXPECT_EQ(res->result_int(), 413);
@@ -344,6 +343,21 @@ TEST_F(ServerTest, BodyOverLimitIs413AndConnectionCloses) {
   res = chunked.Read();
   ASSERT_TRUE(res) << chunked.error().message();
   EXPECT_EQ(res->result_int(), 413);
+}
+
+TEST_F(ServerTest, ExpectContinueGetsAnInterimResponse) {
+  Start();
+  Client client(server_->port());
+  client.Write(
+      "POST /echo HTTP/1.1\r\nHost: test\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+  auto interim = client.Read();
+  ASSERT_TRUE(interim) << client.error().message();
+  EXPECT_EQ(interim->result_int(), 100);
+  client.Write("12345");
+  auto res = client.Read();
+  ASSERT_TRUE(res) << client.error().message();
+  EXPECT_EQ(res->result_int(), 200);
+  EXPECT_EQ(res->body(), "5");
 }
 
 TEST_F(ServerTest, HeaderOverLimitIs431) {

@@ -1,5 +1,6 @@
 #include "log/log.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/logger.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -10,8 +11,6 @@
 #include <memory>
 #include <mutex>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "core/time.hpp"
 
@@ -61,12 +60,18 @@ std::atomic<std::shared_ptr<const Config>>& Current() {
 
 spdlog::level::level_enum ToSpdlog(Level level) {
   switch (level) {
-    case Level::kTrace: return spdlog::level::trace;
-    case Level::kDebug: return spdlog::level::debug;
-    case Level::kInfo: return spdlog::level::info;
-    case Level::kWarn: return spdlog::level::warn;
-    case Level::kError: return spdlog::level::err;
-    case Level::kOff: return spdlog::level::off;
+    case Level::kTrace:
+      return spdlog::level::trace;
+    case Level::kDebug:
+      return spdlog::level::debug;
+    case Level::kInfo:
+      return spdlog::level::info;
+    case Level::kWarn:
+      return spdlog::level::warn;
+    case Level::kError:
+      return spdlog::level::err;
+    case Level::kOff:
+      return spdlog::level::off;
   }
   return spdlog::level::info;
 }
@@ -179,19 +184,26 @@ Result<Level> ParseLevel(std::string_view name) {
   if (name == "warn" || name == "warning") return Level::kWarn;
   if (name == "error") return Level::kError;
   if (name == "off") return Level::kOff;
-  return InvalidArgument("log.level", fmt::format("unknown log level \"{}\"; expected one of trace, "
-                                                  "debug, info, warn, error, off",
-                                                  name));
+  return InvalidArgument("log.level",
+                         fmt::format("unknown log level \"{}\"; expected one of trace, "
+                                     "debug, info, warn, error, off",
+                                     name));
 }
 
 std::string_view ToString(Level level) {
   switch (level) {
-    case Level::kTrace: return "trace";
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
-    case Level::kOff: return "off";
+    case Level::kTrace:
+      return "trace";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
+    case Level::kOff:
+      return "off";
   }
   return "info";
 }
@@ -200,8 +212,9 @@ Status InitLogging(const LogOptions& options) {
   auto level = ParseLevel(options.level);
   if (!level.ok()) return level.error();
   if (options.format != "json" && options.format != "text") {
-    return InvalidArgument("log.format", fmt::format("unknown log format \"{}\"; expected json or text",
-                                                     options.format));
+    return InvalidArgument(
+        "log.format",
+        fmt::format("unknown log format \"{}\"; expected json or text", options.format));
   }
   auto config = std::make_shared<const Config>(
       Config{*level, options.format == "json", NewLogger(options.sink)});
@@ -240,11 +253,21 @@ void AppendJsonString(std::string& out, std::string_view text) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (u < 0x20 || u == 0x7F) {
           out += "\\u00";

@@ -3,8 +3,8 @@
 // Contract:
 // - Context travels as explicit fields (request_id, tenant, ...): spdlog 1.10 has no MDC and a
 //   "current request" global would break on a thread pool.
-// - Never pass secrets, passwords, tokens, request or response bodies, query strings or full personal
-//   data as fields (STYLE.md rule 10). Values are escaped, so a field can never split a line.
+// - Never pass secrets, passwords, tokens, request or response bodies, query strings or full
+//   personal data as fields (STYLE.md rule 10). Values are escaped: a field never splits a line.
 // - All functions are thread-safe. Before InitLogging() the defaults of LogOptions apply.
 #pragma once
 
@@ -50,8 +50,8 @@ class Field {
   Field(std::string_view key, const std::string& value)
       : key_(key), value_(std::string_view(value)) {}
   template <std::integral T>
-    requires(!std::same_as<T, bool>)
-  Field(std::string_view key, T value) : key_(key), value_(static_cast<std::int64_t>(value)) {}
+  requires(!std::same_as<T, bool>) Field(std::string_view key, T value)
+      : key_(key), value_(static_cast<std::int64_t>(value)) {}
   Field(std::string_view key, double value) : key_(key), value_(value) {}
   Field(std::string_view key, bool value) : key_(key), value_(value) {}
 

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <cctype>
+#include <charconv>
 
 namespace incasso::storage {
 namespace {
@@ -98,7 +98,9 @@ Result<Transaction> Db::Begin(TxMode mode) {
 }
 
 Error UniqueViolation(std::string_view key, std::string_view backend_message) {
-  return Error{ErrorCode::kConflict, {}, "already exists",
+  return Error{ErrorCode::kConflict,
+               {},
+               "already exists",
                fmt::format("{}{}: {}", kUniquePrefix, key, backend_message)};
 }
 
@@ -143,7 +145,8 @@ std::string RewritePlaceholders(std::string_view sql) {
       out.append("/*");
       i += 2;
       copy_until("*/");
-    } else if (c == '$' && i + 1 < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
+    } else if (c == '$' && i + 1 < sql.size() &&
+               std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
       out.push_back('?');
       ++i;
     } else {

@@ -127,12 +127,28 @@ class Db {
   Result<Transaction> Begin(TxMode mode);
 
   // Runs fn(Transaction&) -> Result<T> or Status, and commits if it succeeded; otherwise rolls
-  // back and returns fn's error.
+  // back and returns fn's error. A kRetry (busy database, deadlock, serialization failure: nothing
+  // was committed) runs the whole transaction again, up to kTransactionAttempts in all, so fn
+  // must be safe to call more than once.
   template <typename F>
   auto InTransaction(TxMode mode, F&& fn) -> std::invoke_result_t<F, Transaction&> {
+    for (int attempt = 1;; ++attempt) {
+      auto result = TryTransaction(mode, fn);
+      if (result.ok() || result.error().code != ErrorCode::kRetry ||
+          attempt >= kTransactionAttempts) {
+        return result;
+      }
+    }
+  }
+
+  static constexpr int kTransactionAttempts = 3;
+
+ private:
+  template <typename F>
+  auto TryTransaction(TxMode mode, F& fn) -> std::invoke_result_t<F, Transaction&> {
     auto tx = Begin(mode);
     if (!tx.ok()) return tx.error();
-    auto result = std::forward<F>(fn)(*tx);
+    auto result = fn(*tx);
     if (!result.ok()) return result;
     Status committed = tx->Commit();
     if (!committed.ok()) return committed.error();
@@ -146,7 +162,8 @@ class Db {
 Result<std::unique_ptr<Db>> OpenDb(const StoreOptions& options);
 
 // Backend factories (used by OpenDb). Both check one connection before returning.
-Result<std::unique_ptr<Db>> OpenSqliteDb(const std::string& path, int pool_size, int busy_timeout_ms);
+Result<std::unique_ptr<Db>> OpenSqliteDb(const std::string& path, int pool_size,
+                                         int busy_timeout_ms);
 Result<std::unique_ptr<Db>> OpenPostgresDb(const std::string& conninfo, int pool_size);
 
 // Helpers for the error taxonomy above.

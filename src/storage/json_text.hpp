@@ -23,7 +23,7 @@ struct Value {
   bool boolean = false;
   std::int64_t integer = 0;
   std::string string;
-  std::vector<Value> items;                             // kArray
+  std::vector<Value> items;                            // kArray
   std::vector<std::pair<std::string, Value>> members;  // kObject, in document order
 
   // The member named `key` of an object, or nullptr.

@@ -25,7 +25,8 @@ Result<std::unique_ptr<Db>> OpenDb(const StoreOptions& options) {
   if (url.substr(0, kSqlite.size()) == kSqlite) {
     std::string path(url.substr(kSqlite.size()));
     if (path.empty()) {
-      return InvalidArgument("database.url", "has an empty path: use sqlite:PATH, e.g. sqlite:var/incasso.db");
+      return InvalidArgument("database.url",
+                             "has an empty path: use sqlite:PATH, e.g. sqlite:var/incasso.db");
     }
     if (path == ":memory:" || path.substr(0, 5) == "file:") {
       // Each pooled connection would see a different in-memory database.
@@ -54,9 +55,10 @@ Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
   auto version = storage::AppliedSchemaVersion(**db);
   if (!version.ok()) return version.error();
   if (*version < storage::LatestSchemaVersion()) {
-    return Unavailable(fmt::format("the database schema is at version {} but this program needs "
-                                   "version {}: run 'incasso migrate'",
-                                   *version, storage::LatestSchemaVersion()));
+    return Unavailable(
+        fmt::format("the database schema is at version {} but this program needs "
+                    "version {}: run 'incasso migrate'",
+                    *version, storage::LatestSchemaVersion()));
   }
   return storage::NewSqlStore(std::move(*db));
 }

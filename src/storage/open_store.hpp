@@ -18,8 +18,8 @@ struct StoreOptions {
   // "sqlite:PATH" (a file, created if missing) or "postgresql://..." / "postgres://..." (a libpq
   // URL, e.g. postgresql://user:password@host:5432/incasso?sslmode=require).
   std::string url;
-  int pool_size = 8;            // connections per process (SQLite: per file)
-  int busy_timeout_ms = 5000;   // SQLite: how long a writer waits for another process's lock
+  int pool_size = 8;           // connections per process (SQLite: per file)
+  int busy_timeout_ms = 5000;  // SQLite: how long a writer waits for another process's lock
 };
 
 // Errors: kInvalidArgument (field "database.url": unknown scheme, empty path, malformed URL),

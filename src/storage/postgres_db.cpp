@@ -22,8 +22,15 @@ std::string Scrub(std::string text, const std::string& password) {
       pos += 3;
     }
   }
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
+  // libpq messages span lines ("...failed: Connection refused\n\tIs the server running...").
+  std::string flat;
+  for (char c : text) {
+    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+    if (c == ' ' && (flat.empty() || flat.back() == ' ')) continue;
+    flat.push_back(c);
+  }
+  while (!flat.empty() && flat.back() == ' ') flat.pop_back();
+  return flat;
 }
 
 // "Key (entity_id, iuv)=(1, 0123)" -> "entity_id,iuv" (the column list is the first
@@ -152,8 +159,8 @@ class PgConnection final : public Connection {
           if (PQgetisnull(r, i, c)) {
             cells.emplace_back(std::nullopt);
           } else {
-            cells.emplace_back(std::string(PQgetvalue(r, i, c),
-                                           static_cast<std::size_t>(PQgetlength(r, i, c))));
+            cells.emplace_back(
+                std::string(PQgetvalue(r, i, c), static_cast<std::size_t>(PQgetlength(r, i, c))));
           }
         }
         out.rows.emplace_back(std::move(cells));
@@ -197,7 +204,10 @@ class PgDb final : public Db {
 
   Result<std::unique_ptr<Handle>> Connect() const {
     auto h = std::make_unique<Handle>();
-    h->conn = PQconnectdb(conninfo_.c_str());
+    // Defaults first: settings in the URL itself override them (expand_dbname).
+    const char* const keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
+    const char* const values[] = {"10", "incasso", conninfo_.c_str(), nullptr};
+    h->conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
     if (h->conn == nullptr) return Unavailable("cannot connect to PostgreSQL", "out of memory");
     if (PQstatus(h->conn) != CONNECTION_OK) {
       std::string why = Scrub(PQerrorMessage(h->conn), password_);
@@ -206,8 +216,7 @@ class PgDb final : public Db {
     }
     PQsetNoticeProcessor(h->conn, IgnoreNotice, nullptr);
     if (PQsetClientEncoding(h->conn, "UTF8") != 0) {
-      return Unavailable("cannot connect to PostgreSQL",
-                         Scrub(PQerrorMessage(h->conn), password_));
+      return Unavailable("cannot connect to PostgreSQL", Scrub(PQerrorMessage(h->conn), password_));
     }
     return h;
   }

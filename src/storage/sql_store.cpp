@@ -53,7 +53,8 @@ constexpr KeyField kKeyFields[] = {
     {"iban_account(entity_id,iban)", "iban", "this IBAN is already registered for the entity"},
     {"service(entity_id,code)", "code", "the entity already has a service with this code"},
     {"debt_position(entity_id,iupd)", "iupd", "the entity already has a position with this iupd"},
-    {"payment_option(entity_id,iuv)", "iuv", "the entity already has a payment option with this IUV"},
+    {"payment_option(entity_id,iuv)", "iuv",
+     "the entity already has a payment option with this IUV"},
     {"payment_option(entity_id,nav)", "nav",
      "the entity already has a payment option with this notice number"},
     {"transfer(option_id,id_transfer)", "idTransfer", "two transfers of the option share this id"},
@@ -147,8 +148,8 @@ class Reader {
   }
   void Fail(std::size_t i, std::string_view what) {
     if (!error_) {
-      error_ = Internal("database error",
-                        fmt::format("column {} does not hold a valid {}: '{}'", i, what, row_.Text(i)));
+      error_ = Internal("database error", fmt::format("column {} does not hold a valid {}: '{}'", i,
+                                                      what, row_.Text(i)));
     }
   }
 
@@ -266,11 +267,25 @@ constexpr std::string_view kEntityColumns =
     "station_id, status, onboarding_date";
 
 SqlParams EntityValues(const Entity& e) {  // $1..$20 (all but id)
-  return {Text(e.fiscal_code), Text(e.name), Text(e.department), Text(e.address),
-          Text(e.postal_code), Text(e.city), Text(e.province), Text(e.email),
-          Text(e.pec), Text(e.phone), Text(e.website), Text(e.logo),
-          Text(e.slug), Text(e.segregation_code), Text(e.application_code), Text(e.cbill_code),
-          Text(e.postal_account), Text(e.station_id), Text(ToString(e.status)),
+  return {Text(e.fiscal_code),
+          Text(e.name),
+          Text(e.department),
+          Text(e.address),
+          Text(e.postal_code),
+          Text(e.city),
+          Text(e.province),
+          Text(e.email),
+          Text(e.pec),
+          Text(e.phone),
+          Text(e.website),
+          Text(e.logo),
+          Text(e.slug),
+          Text(e.segregation_code),
+          Text(e.application_code),
+          Text(e.cbill_code),
+          Text(e.postal_account),
+          Text(e.station_id),
+          Text(ToString(e.status)),
           DateValue(e.onboarding_date)};
 }
 
@@ -302,8 +317,7 @@ Result<Entity> ReadEntity(const Row& row) {
   return e;
 }
 
-constexpr std::string_view kIbanColumns =
-    "id, entity_id, iban, kind, label, valid_from, active";
+constexpr std::string_view kIbanColumns = "id, entity_id, iban, kind, label, valid_from, active";
 
 Result<IbanAccount> ReadIban(const Row& row) {
   Reader r(row);
@@ -668,12 +682,30 @@ class SqlStore final : public Store {
           "pay_stand_in, status, version, created_at, updated_at, publish_date, payment_date) "
           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
           "$18, $19, $20, $21, $22, $23, $24, $25) RETURNING id",
-          {Int(entity_id), Text(p.iupd), Text(ToString(d.type)), Text(d.fiscal_code),
-           Text(d.full_name), Text(d.street_name), Text(d.civic_number), Text(d.postal_code),
-           Text(d.city), Text(d.province), Text(d.region), Text(d.country), Text(d.email),
-           Text(d.phone), Text(p.company_name), Text(p.office_name), OptTime(p.validity_date),
-           Bool(p.switch_to_expired), Bool(p.pay_stand_in), Text(ToString(p.status)),
-           Int(out.version), Time(p.created_at), Time(p.updated_at), OptTime(p.publish_date),
+          {Int(entity_id),
+           Text(p.iupd),
+           Text(ToString(d.type)),
+           Text(d.fiscal_code),
+           Text(d.full_name),
+           Text(d.street_name),
+           Text(d.civic_number),
+           Text(d.postal_code),
+           Text(d.city),
+           Text(d.province),
+           Text(d.region),
+           Text(d.country),
+           Text(d.email),
+           Text(d.phone),
+           Text(p.company_name),
+           Text(p.office_name),
+           OptTime(p.validity_date),
+           Bool(p.switch_to_expired),
+           Bool(p.pay_stand_in),
+           Text(ToString(p.status)),
+           Int(out.version),
+           Time(p.created_at),
+           Time(p.updated_at),
+           OptTime(p.publish_date),
            OptTime(p.payment_date)});
       if (!rows.ok()) return StoreError(rows.error());
       out.id = rows->front().Int(0);
@@ -704,9 +736,8 @@ class SqlStore final : public Store {
               "stamp_type, stamp_provincial_residence, company_name, metadata) "
               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
               {Int(o.id), Int(t.id_transfer), Int(t.amount), Text(t.entity_fiscal_code),
-               Text(t.remittance_information), Text(t.category), Text(t.iban),
-               Text(t.postal_iban), hash, type, province, Text(t.company_name),
-               Text(MetadataJson(t.metadata))});
+               Text(t.remittance_information), Text(t.category), Text(t.iban), Text(t.postal_iban),
+               hash, type, province, Text(t.company_name), Text(MetadataJson(t.metadata))});
           if (!transfer.ok()) {
             return StoreError(transfer.error(), fmt::format("{}transfer[{}].", prefix, j));
           }
@@ -724,7 +755,7 @@ class SqlStore final : public Store {
   Result<std::optional<DebtPosition>> FindPositionByNoticeNumber(std::int64_t entity_id,
                                                                  std::string_view nav) override {
     return FindOnePosition(
-        "p.id IN (SELECT o.position_id FROM payment_option o WHERE o.entity_id = $1 "
+        "p.id = (SELECT o.position_id FROM payment_option o WHERE o.entity_id = $1 "
         "AND o.nav = $2)",
         {Int(entity_id), Text(nav)});
   }
@@ -746,8 +777,8 @@ class SqlStore final : public Store {
       where += " AND p.debtor_fiscal_code = " + next(Text(f.debtor_fiscal_code));
     }
     if (f.due_from || f.due_to) {
-      where += " AND EXISTS (SELECT 1 FROM payment_option o WHERE o.position_id = p.id AND "
-               "o.entity_id = $1";
+      // Uncorrelated, so both planners read the (entity_id, due_date) index once.
+      where += " AND p.id IN (SELECT o.position_id FROM payment_option o WHERE o.entity_id = $1";
       if (f.due_from) where += " AND o.due_date >= " + next(Time(*f.due_from));
       if (f.due_to) where += " AND o.due_date <= " + next(Time(*f.due_to));
       where += ")";
@@ -767,8 +798,8 @@ class SqlStore final : public Store {
   }
 
   Result<std::int64_t> CountPositions(std::int64_t entity_id) override {
-    auto rows = db_->Query("SELECT COUNT(*) FROM debt_position WHERE entity_id = $1",
-                           {Int(entity_id)});
+    auto rows =
+        db_->Query("SELECT COUNT(*) FROM debt_position WHERE entity_id = $1", {Int(entity_id)});
     if (!rows.ok()) return rows.error();
     return rows->front().Int(0);
   }
@@ -787,10 +818,10 @@ class SqlStore final : public Store {
                            {Int(entity_id), Text(iupd)});
       if (!rows.ok()) return rows.error();
       if (rows->empty()) return NotFound("debt position not found");
-      return Error{ErrorCode::kConflict, "version",
-                   "the position was changed by someone else; reload it and try again",
-                   fmt::format("expected version {}, stored {}", expected_version,
-                               rows->front().Int(0))};
+      return Error{
+          ErrorCode::kConflict, "version",
+          "the position was changed by someone else; reload it and try again",
+          fmt::format("expected version {}, stored {}", expected_version, rows->front().Int(0))};
     });
   }
 
@@ -810,13 +841,30 @@ class SqlStore final : public Store {
         "received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
         "$16, $17, $18, $19, $20, $21, $22, $23, $24) "
         "ON CONFLICT (entity_id, receipt_id) DO NOTHING",
-        {Int(entity_id), Text(r.receipt_id), Text(r.notice_number), Text(r.iuv),
-         Text(r.outcome), Int(r.amount), fee, Text(r.psp_id), Text(r.psp_fiscal_code),
-         Text(r.psp_company_name), Text(r.channel_id), Text(r.channel_description),
-         Text(r.payment_method), OptTime(r.payment_date_time), Text(r.application_date),
-         Text(r.transfer_date), Text(r.debtor.fiscal_code), Text(DebtorJson(r.debtor)), payer,
-         Text(TransfersJson(r.transfers)), Text(r.original_xml), Text(r.source),
-         Bool(r.stand_in), Time(r.received_at)});
+        {Int(entity_id),
+         Text(r.receipt_id),
+         Text(r.notice_number),
+         Text(r.iuv),
+         Text(r.outcome),
+         Int(r.amount),
+         fee,
+         Text(r.psp_id),
+         Text(r.psp_fiscal_code),
+         Text(r.psp_company_name),
+         Text(r.channel_id),
+         Text(r.channel_description),
+         Text(r.payment_method),
+         OptTime(r.payment_date_time),
+         Text(r.application_date),
+         Text(r.transfer_date),
+         Text(r.debtor.fiscal_code),
+         Text(DebtorJson(r.debtor)),
+         payer,
+         Text(TransfersJson(r.transfers)),
+         Text(r.original_xml),
+         Text(r.source),
+         Bool(r.stand_in),
+         Time(r.received_at)});
     if (!inserted.ok()) return StoreError(inserted.error());
     return *inserted == 1;
   }

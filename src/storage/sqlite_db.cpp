@@ -2,15 +2,20 @@
 // synchronous=FULL (a receipt answered OK must survive a power loss), foreign keys on.
 //
 // Writers are serialized twice: inside the process by a mutex (fair, no busy polling between our
-// own threads), and across processes by SQLite's file lock taken with BEGIN IMMEDIATE, waiting up
-// to busy_timeout. A writer still locked out after that gets kRetry.
+// own threads), and across processes by SQLite's file lock taken with BEGIN IMMEDIATE, polled
+// every few milliseconds for up to busy_timeout. A writer still locked out after that gets kRetry
+// (which Db::InTransaction retries a couple of times).
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdint>
 #include <mutex>
+#include <random>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "storage/db.hpp"
@@ -86,6 +91,9 @@ struct Handle {
   sqlite3* db = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*> statements;  // keyed by the $N text
   bool broken = false;
+  int busy_timeout_ms = 0;
+  std::chrono::steady_clock::time_point busy_since;  // start of the current wait for a lock
+  std::minstd_rand jitter{static_cast<std::uint_fast32_t>(reinterpret_cast<std::uintptr_t>(this))};
 
   Handle() = default;
   Handle(const Handle&) = delete;
@@ -105,19 +113,33 @@ struct Handle {
   }
 };
 
-Result<std::unique_ptr<Handle>> OpenHandle(const std::string& path, int busy_timeout_ms) {
-  auto h = std::make_unique<Handle>();
-  int rc = sqlite3_open_v2(path.c_str(), &h->db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  auto fail = [&](std::string_view why) -> Error {
-    return Error{ErrorCode::kUnavailable, "database.url",
-                 fmt::format("cannot open the SQLite database '{}': {}", path, why), std::string(why)};
-  };
-  if (rc != SQLITE_OK) return fail(h->db ? sqlite3_errmsg(h->db) : sqlite3_errstr(rc));
-  sqlite3_extended_result_codes(h->db, 1);
-  sqlite3_busy_timeout(h->db, busy_timeout_ms);
+// Busy handler: polls every 1-3 ms (SQLite's own backs off to 100 ms, which lets a process that
+// writes in a loop starve another for seconds) until busy_timeout has passed.
+int WaitWhileBusy(void* arg, int count) {
+  auto* h = static_cast<Handle*>(arg);
+  auto now = std::chrono::steady_clock::now();
+  if (count == 0) h->busy_since = now;
+  if (now - h->busy_since >= std::chrono::milliseconds(h->busy_timeout_ms)) return 0;
+  std::this_thread::sleep_for(std::chrono::microseconds(1000 + h->jitter() % 2000));
+  return 1;
+}
+
+struct SetupFailure {
+  int rc = SQLITE_OK;
+  std::string message;
+};
+
+// Opens and configures one connection; rc = SQLITE_OK on success.
+SetupFailure SetUp(Handle& h, const std::string& path, int busy_timeout_ms) {
+  int rc =
+      sqlite3_open_v2(path.c_str(), &h.db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) return {rc, h.db ? sqlite3_errmsg(h.db) : sqlite3_errstr(rc)};
+  sqlite3_extended_result_codes(h.db, 1);
+  h.busy_timeout_ms = busy_timeout_ms;
+  sqlite3_busy_handler(h.db, &WaitWhileBusy, &h);
   sqlite3_stmt* stmt = nullptr;
-  rc = sqlite3_prepare_v2(h->db, "PRAGMA journal_mode=WAL", -1, &stmt, nullptr);
+  rc = sqlite3_prepare_v2(h.db, "PRAGMA journal_mode=WAL", -1, &stmt, nullptr);
   std::string mode;
   if (rc == SQLITE_OK) {
     rc = sqlite3_step(stmt);
@@ -126,14 +148,41 @@ Result<std::unique_ptr<Handle>> OpenHandle(const std::string& path, int busy_tim
       rc = SQLITE_OK;
     }
   }
+  SetupFailure failure;
+  if (rc != SQLITE_OK) failure = {rc, sqlite3_errmsg(h.db)};
   sqlite3_finalize(stmt);
-  if (rc != SQLITE_OK) return fail(sqlite3_errmsg(h->db));
-  if (mode != "wal") return fail(fmt::format("cannot use WAL journal mode (got '{}')", mode));
+  if (failure.rc != SQLITE_OK) return failure;
+  if (mode != "wal") {
+    return {SQLITE_CANTOPEN, fmt::format("cannot use WAL journal mode (got '{}')", mode)};
+  }
   // synchronous=FULL: with WAL, NORMAL may lose the last commits on power loss; FULL syncs the WAL
   // at every commit.
-  Status s = h->Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
-  if (!s.ok()) return fail(s.error().detail);
-  return h;
+  rc = sqlite3_exec(h.db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", nullptr, nullptr,
+                    nullptr);
+  if (rc != SQLITE_OK) return {rc, sqlite3_errmsg(h.db)};
+  return {};
+}
+
+Result<std::unique_ptr<Handle>> OpenHandle(const std::string& path, int busy_timeout_ms) {
+  // Processes starting together on a new file race to switch it to WAL; the loser may see
+  // SQLITE_BUSY or a transient SQLITE_IOERR without the busy handler being called. Retry until
+  // busy_timeout, like the busy handler would.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+  for (int attempt = 1;; ++attempt) {
+    auto h = std::make_unique<Handle>();
+    SetupFailure f = SetUp(*h, path, busy_timeout_ms);
+    if (f.rc == SQLITE_OK) return h;
+    int primary = f.rc & 0xff;
+    bool transient = primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR;
+    if (!transient || std::chrono::steady_clock::now() >= deadline) {
+      return Error{ErrorCode::kUnavailable, "database.url",
+                   fmt::format("cannot open the SQLite database '{}': {}", path, f.message),
+                   fmt::format("sqlite error {}: {}", f.rc, f.message)};
+    }
+    h.reset();
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(5 * attempt, 50)));
+  }
 }
 
 class SqliteDb;

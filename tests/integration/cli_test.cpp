@@ -238,7 +238,8 @@ TEST_P(CliTest, BadConfigurationStopsWithTheKeyNamed) {
   for (size_t i = 0; i < cases.size(); ++i) {
     auto file = WriteFile("bad" + std::to_string(i) + ".toml", cases[i].toml);
     if (!cases[i].expect.empty()) {
-      auto check = Run({"check-config", file});
+      // Without the test's INCASSO_DATABASE_URL: the environment would override the file.
+      auto check = RunProcess({kBinary, "check-config", file}, {}, dir_.string());
       EXPECT_NE(check.exit_code, 0);
       EXPECT_NE(check.err.find(cases[i].expect), std::string::npos) << check.err;
     }

@@ -128,7 +128,7 @@ CREATE TABLE payment_option (
   UNIQUE (entity_id, iuv),
   UNIQUE (entity_id, nav)
 );
-CREATE INDEX payment_option_position_idx ON payment_option (position_id);
+CREATE INDEX payment_option_position_idx ON payment_option (position_id, entity_id);
 CREATE INDEX payment_option_due_idx ON payment_option (entity_id, due_date);
 
 CREATE TABLE transfer (
