@@ -62,7 +62,8 @@ class ObjectReader {
       return Ok();
     }
     if (v->is_uint64()) return InvalidArgument(Field(key), "is too large");
-    return InvalidArgument(Field(key), "must be an integer number of euro cents, e.g. 1050 for 10,50 EUR");
+    return InvalidArgument(Field(key),
+                           "must be an integer number of euro cents, e.g. 1050 for 10,50 EUR");
   }
 
   Status DateTime(std::string_view key, std::optional<TimePoint>& out, bool required = false) {
@@ -171,7 +172,8 @@ Status ParseOption(const json::value& v, const std::string& path, PaymentOption&
   if (!transfers.ok()) return transfers.error();
   if (*transfers != nullptr) {
     if ((*transfers)->size() > 50) {
-      return InvalidArgument(r.Field("transfer"), "has far more than the 5 transfers pagoPA allows");
+      return InvalidArgument(r.Field("transfer"),
+                             "has far more than the 5 transfers pagoPA allows");
     }
     for (size_t i = 0; i < (*transfers)->size(); ++i) {
       Transfer t;
@@ -203,7 +205,8 @@ Result<DebtPosition> ParsePositionJson(std::string_view text) {
   boost::system::error_code ec;
   json::value root = json::parse(text, ec, {}, opts);
   if (ec) return InvalidArgument("body", fmt::format("not valid JSON: {}", ec.message()));
-  if (!root.is_object()) return InvalidArgument("body", "must be a JSON object (PaymentPositionModel)");
+  if (!root.is_object())
+    return InvalidArgument("body", "must be a JSON object (PaymentPositionModel)");
   ObjectReader r(root.as_object(), "");
   DebtPosition p;
   INCASSO_TRY(r.String("iupd", p.iupd, true));

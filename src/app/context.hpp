@@ -4,9 +4,9 @@
 #include <string>
 
 #include "app/store.hpp"
+#include "core/clock.hpp"
 #include "domain/entity.hpp"
 #include "domain/event.hpp"
-#include "core/clock.hpp"
 
 namespace incasso {
 

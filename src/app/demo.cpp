@@ -67,21 +67,22 @@ Entity MakeEntity(const char* cf, const char* name, const char* dept, const char
 
 std::vector<DemoEntity> DemoEntities() {
   std::vector<DemoEntity> out;
-  DemoEntity comune{MakeEntity("00123456782", "Comune di Valdimonte", "Servizio Tributi",
-                               "comune-valdimonte", "01", "Valdimonte", "tributi@comune.valdimonte.example"),
-                    {"IT67V0542404200000000123456", "IT84Q0760104200000012345678"},
-                    {{"TARI", "Tassa sui rifiuti (TARI)", "9/0201102IM/", 0, false},
-                     {"MENSA", "Servizio mensa scolastica", "9/0201133SE/", 4500, true},
-                     {"TRASPORTO", "Trasporto scolastico", "9/0201137SE/", 12000, true},
-                     {"CIE", "Diritti di segreteria carta d'identità", "9/0201105TS/", 2220, true},
-                     {"OCCUPAZIONE", "Canone occupazione suolo pubblico", "9/0201104TS/", 0, true},
-                     {"MULTE", "Sanzioni codice della strada", "9/0201103SA/", 0, false}}};
+  DemoEntity comune{
+      MakeEntity("00123456782", "Comune di Valdimonte", "Servizio Tributi", "comune-valdimonte",
+                 "01", "Valdimonte", "tributi@comune.valdimonte.example"),
+      {"IT67V0542404200000000123456", "IT84Q0760104200000012345678"},
+      {{"TARI", "Tassa sui rifiuti (TARI)", "9/0201102IM/", 0, false},
+       {"MENSA", "Servizio mensa scolastica", "9/0201133SE/", 4500, true},
+       {"TRASPORTO", "Trasporto scolastico", "9/0201137SE/", 12000, true},
+       {"CIE", "Diritti di segreteria carta d'identità", "9/0201105TS/", 2220, true},
+       {"OCCUPAZIONE", "Canone occupazione suolo pubblico", "9/0201104TS/", 0, true},
+       {"MULTE", "Sanzioni codice della strada", "9/0201103SA/", 0, false}}};
   comune.entity.postal_account = "12345678";
   comune.entity.cbill_code = "A1B2C";
   out.push_back(comune);
   DemoEntity uni{MakeEntity("80012345676", "Università degli Studi di Monteverde",
-                            "Area Servizi agli Studenti", "universita-monteverde", "02", "Monteverde",
-                            "tasse@unimonteverde.example"),
+                            "Area Servizi agli Studenti", "universita-monteverde", "02",
+                            "Monteverde", "tasse@unimonteverde.example"),
                  {"IT84P0103004200000001234567", "IT55W0200804210000100200300"},
                  {{"TASSE", "Contributo onnicomprensivo annuale", "9/0301109TS/", 0, false},
                   {"ISCR", "Tassa di iscrizione", "9/0301106TS/", 15600, false},
@@ -140,14 +141,22 @@ struct Plan {
 };
 
 constexpr std::array<Plan, 17> kPlans = {{
-    {PositionStatus::kValid, 5, 40, 0},          {PositionStatus::kValid, 10, 60, 0},
-    {PositionStatus::kValid, 2, 30, 3},          {PositionStatus::kValid, 1, 90, 0},
-    {PositionStatus::kValid, 20, 45, 2},         {PositionStatus::kValid, 3, 120, 0},
-    {PositionStatus::kDraft, 1, 60, 0},          {PositionStatus::kDraft, 0, 30, 2},
-    {PositionStatus::kPublished, 0, 90, 0},      {PositionStatus::kPaid, 40, 60, 0},
-    {PositionStatus::kPaid, 25, 30, 0},          {PositionStatus::kPartiallyPaid, 30, 60, 3},
-    {PositionStatus::kInvalid, 15, 45, 0},       {PositionStatus::kExpired, 90, 30, 0},
-    {PositionStatus::kReported, 70, 20, 0},      {PositionStatus::kValid, 7, 15, 0},
+    {PositionStatus::kValid, 5, 40, 0},
+    {PositionStatus::kValid, 10, 60, 0},
+    {PositionStatus::kValid, 2, 30, 3},
+    {PositionStatus::kValid, 1, 90, 0},
+    {PositionStatus::kValid, 20, 45, 2},
+    {PositionStatus::kValid, 3, 120, 0},
+    {PositionStatus::kDraft, 1, 60, 0},
+    {PositionStatus::kDraft, 0, 30, 2},
+    {PositionStatus::kPublished, 0, 90, 0},
+    {PositionStatus::kPaid, 40, 60, 0},
+    {PositionStatus::kPaid, 25, 30, 0},
+    {PositionStatus::kPartiallyPaid, 30, 60, 3},
+    {PositionStatus::kInvalid, 15, 45, 0},
+    {PositionStatus::kExpired, 90, 30, 0},
+    {PositionStatus::kReported, 70, 20, 0},
+    {PositionStatus::kValid, 7, 15, 0},
     {PositionStatus::kValid, 4, 200, 4},
 }};
 
@@ -155,12 +164,18 @@ constexpr std::array<Plan, 17> kPlans = {{
 std::vector<PositionStatus> PathTo(PositionStatus target) {
   using S = PositionStatus;
   switch (target) {
-    case S::kPaid: return {S::kPaid};
-    case S::kPartiallyPaid: return {S::kPartiallyPaid};
-    case S::kInvalid: return {S::kInvalid};
-    case S::kExpired: return {S::kExpired};
-    case S::kReported: return {S::kPaid, S::kReported};
-    default: return {};
+    case S::kPaid:
+      return {S::kPaid};
+    case S::kPartiallyPaid:
+      return {S::kPartiallyPaid};
+    case S::kInvalid:
+      return {S::kInvalid};
+    case S::kExpired:
+      return {S::kExpired};
+    case S::kReported:
+      return {S::kPaid, S::kReported};
+    default:
+      return {};
   }
 }
 
@@ -201,7 +216,8 @@ Result<DemoSummary> LoadDemoRegion(AppContext& ctx) {
       svc.amount_cents = s.cents;
       svc.spontaneous = s.spontaneous;
       if (s.spontaneous) {
-        svc.form_json = R"({"fields":[{"name":"causale","label":"Causale","type":"text","required":true,"maxLength":140}]})";
+        svc.form_json =
+            R"({"fields":[{"name":"causale","label":"Causale","type":"text","required":true,"maxLength":140}]})";
       }
       auto added = AddService(ctx, caller, entity->id, svc);
       if (!added.ok()) return added.error();
@@ -209,13 +225,15 @@ Result<DemoSummary> LoadDemoRegion(AppContext& ctx) {
     }
     for (size_t k = 0; k < kPlans.size(); ++k) {
       const Plan& plan = kPlans[k];
-      const DemoDebtor& debtor = kDebtors[(k + static_cast<size_t>(summary.entities)) % kDebtors.size()];
+      const DemoDebtor& debtor =
+          kDebtors[(k + static_cast<size_t>(summary.entities)) % kDebtors.size()];
       const DemoService& service = demo.services[k % demo.services.size()];
       FakeClock then(now - days{plan.created_days_ago});
       AppContext past{ctx.store, then};
       const TimePoint due = then.Now() + days{plan.due_in_days};
-      const std::int64_t amount = service.cents > 0 ? service.cents * (1 + static_cast<std::int64_t>(k % 3))
-                                                    : 8000 + static_cast<std::int64_t>(k) * 1537;
+      const std::int64_t amount = service.cents > 0
+                                      ? service.cents * (1 + static_cast<std::int64_t>(k % 3))
+                                      : 8000 + static_cast<std::int64_t>(k) * 1537;
       CreatePositionCommand cmd;
       cmd.entity_fiscal_code = entity->fiscal_code;
       cmd.publish = plan.target != PositionStatus::kDraft;
@@ -239,9 +257,10 @@ Result<DemoSummary> LoadDemoRegion(AppContext& ctx) {
       for (int r = 0; r < plan.instalments; ++r) {
         std::int64_t share = amount / plan.instalments;
         if (r == plan.instalments - 1) share = amount - share * (plan.instalments - 1);
-        p.options.push_back(MakeOption(share, due + days{30 * r},
-                                       fmt::format("{} - rata {} di {}", what, r + 1, plan.instalments),
-                                       true, demo.ibans[0], service.taxonomy));
+        p.options.push_back(
+            MakeOption(share, due + days{30 * r},
+                       fmt::format("{} - rata {} di {}", what, r + 1, plan.instalments), true,
+                       demo.ibans[0], service.taxonomy));
       }
       auto created = CreatePosition(past, caller, cmd);
       if (!created.ok()) return created.error();

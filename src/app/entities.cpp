@@ -69,8 +69,8 @@ Result<Service> AddService(AppContext& ctx, const Caller& caller, std::int64_t e
   bool known = false;
   for (const auto& a : *accounts) known = known || (a.iban == service.iban && a.active);
   if (!known) {
-    return InvalidArgument("iban", fmt::format("{} is not one of the institution's IBAN accounts",
-                                               service.iban));
+    return InvalidArgument(
+        "iban", fmt::format("{} is not one of the institution's IBAN accounts", service.iban));
   }
   auto added = ctx.store.AddService(entity_id, service);
   if (!added.ok()) return added.error();

@@ -34,8 +34,9 @@ Status AssignNoticeNumbers(AppContext& ctx, const Entity& entity, DebtPosition& 
   for (size_t i = 0; i < p.options.size(); ++i) {
     auto& o = p.options[i];
     std::string field = fmt::format("paymentOption[{}].iuv", i);
-    Result<NoticeNumber> nn = o.iuv.empty() ? Result<NoticeNumber>(fresh[next++])
-                                            : NoticeNumberFromIuv(o.iuv, 3, entity.segregation_code);
+    Result<NoticeNumber> nn = o.iuv.empty()
+                                  ? Result<NoticeNumber>(fresh[next++])
+                                  : NoticeNumberFromIuv(o.iuv, 3, entity.segregation_code);
     if (!nn.ok()) {
       Error e = nn.error();
       e.field = field;
@@ -73,8 +74,10 @@ Result<DebtPosition> CreatePosition(AppContext& ctx, const Caller& caller,
   auto entity = GetEntity(ctx, cmd.entity_fiscal_code);
   if (!entity.ok()) return entity.error();
   if (entity->status != EntityStatus::kActive) {
-    return Error{ErrorCode::kForbidden, {},
-                 fmt::format("institution {} is suspended", entity->fiscal_code), {}};
+    return Error{ErrorCode::kForbidden,
+                 {},
+                 fmt::format("institution {} is suspended", entity->fiscal_code),
+                 {}};
   }
   const TimePoint now = ctx.clock.Now();
   DebtPosition p = cmd.position;
@@ -109,13 +112,14 @@ Result<DebtPosition> GetPosition(AppContext& ctx, std::string_view entity_fiscal
   auto found = ctx.store.GetPosition(entity->id, iupd);
   if (!found.ok()) return found.error();
   if (!found->has_value()) {
-    return NotFound(fmt::format("institution {} has no debt position with iupd {}",
-                                entity_fiscal_code, iupd));
+    return NotFound(
+        fmt::format("institution {} has no debt position with iupd {}", entity_fiscal_code, iupd));
   }
   return std::move(**found);
 }
 
-Result<std::vector<DebtPosition>> ListPositions(AppContext& ctx, std::string_view entity_fiscal_code,
+Result<std::vector<DebtPosition>> ListPositions(AppContext& ctx,
+                                                std::string_view entity_fiscal_code,
                                                 const PositionFilter& filter) {
   auto entity = GetEntity(ctx, entity_fiscal_code);
   if (!entity.ok()) return entity.error();
@@ -125,8 +129,8 @@ Result<std::vector<DebtPosition>> ListPositions(AppContext& ctx, std::string_vie
 }
 
 Result<DebtPosition> ChangePositionStatus(AppContext& ctx, const Caller& caller,
-                                          std::string_view entity_fiscal_code, std::string_view iupd,
-                                          PositionStatus to) {
+                                          std::string_view entity_fiscal_code,
+                                          std::string_view iupd, PositionStatus to) {
   auto entity = GetEntity(ctx, entity_fiscal_code);
   if (!entity.ok()) return entity.error();
   auto current = GetPosition(ctx, entity_fiscal_code, iupd);
@@ -135,11 +139,12 @@ Result<DebtPosition> ChangePositionStatus(AppContext& ctx, const Caller& caller,
     return Conflict("status", fmt::format("a {} position cannot become {}",
                                           ToString(current->status), ToString(to)));
   }
-  INCASSO_TRY(ctx.store.UpdatePositionStatus(entity->id, iupd, current->version, to,
-                                             ctx.clock.Now()));
+  INCASSO_TRY(
+      ctx.store.UpdatePositionStatus(entity->id, iupd, current->version, to, ctx.clock.Now()));
   auto updated = GetPosition(ctx, entity_fiscal_code, iupd);
   if (updated.ok()) {
-    Record(ctx, caller, fmt::format("position.status.{}", ToString(to)), *entity, *updated, "OK", {});
+    Record(ctx, caller, fmt::format("position.status.{}", ToString(to)), *entity, *updated, "OK",
+           {});
   }
   return updated;
 }

@@ -31,12 +31,13 @@ Result<DebtPosition> CreatePosition(AppContext& ctx, const Caller& caller,
 Result<DebtPosition> GetPosition(AppContext& ctx, std::string_view entity_fiscal_code,
                                  std::string_view iupd);
 
-Result<std::vector<DebtPosition>> ListPositions(AppContext& ctx, std::string_view entity_fiscal_code,
+Result<std::vector<DebtPosition>> ListPositions(AppContext& ctx,
+                                                std::string_view entity_fiscal_code,
                                                 const PositionFilter& filter);
 
 // Moves a position to `to` if the state machine allows it (CanTransition); Conflict otherwise.
 Result<DebtPosition> ChangePositionStatus(AppContext& ctx, const Caller& caller,
-                                          std::string_view entity_fiscal_code, std::string_view iupd,
-                                          PositionStatus to);
+                                          std::string_view entity_fiscal_code,
+                                          std::string_view iupd, PositionStatus to);
 
 }  // namespace incasso

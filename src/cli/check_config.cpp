@@ -6,7 +6,8 @@
 namespace incasso::cli {
 
 void AddCheckConfigCommand(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("check-config", "Check a configuration file and the environment overrides");
+  auto* cmd = app.add_subcommand("check-config",
+                                 "Check a configuration file and the environment overrides");
   auto file = std::make_shared<std::string>();
   cmd->add_option("file", *file, "TOML configuration file")->required();
   cmd->callback([file, &exit_code] {

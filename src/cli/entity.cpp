@@ -37,15 +37,24 @@ struct EntityFlags {
       std::string Entity::*member;
     };
     static const Field kFields[] = {
-        {"fiscal-code", &Entity::fiscal_code},   {"name", &Entity::name},
-        {"department", &Entity::department},     {"address", &Entity::address},
-        {"postal-code", &Entity::postal_code},   {"city", &Entity::city},
-        {"province", &Entity::province},         {"email", &Entity::email},
-        {"pec", &Entity::pec},                   {"phone", &Entity::phone},
-        {"website", &Entity::website},           {"logo", &Entity::logo},
-        {"slug", &Entity::slug},                 {"segregation-code", &Entity::segregation_code},
-        {"application-code", &Entity::application_code}, {"cbill-code", &Entity::cbill_code},
-        {"postal-account", &Entity::postal_account},     {"station", &Entity::station_id},
+        {"fiscal-code", &Entity::fiscal_code},
+        {"name", &Entity::name},
+        {"department", &Entity::department},
+        {"address", &Entity::address},
+        {"postal-code", &Entity::postal_code},
+        {"city", &Entity::city},
+        {"province", &Entity::province},
+        {"email", &Entity::email},
+        {"pec", &Entity::pec},
+        {"phone", &Entity::phone},
+        {"website", &Entity::website},
+        {"logo", &Entity::logo},
+        {"slug", &Entity::slug},
+        {"segregation-code", &Entity::segregation_code},
+        {"application-code", &Entity::application_code},
+        {"cbill-code", &Entity::cbill_code},
+        {"postal-account", &Entity::postal_account},
+        {"station", &Entity::station_id},
     };
     for (const auto& f : kFields) {
       if (given(f.flag)) e.*f.member = values.at(f.flag);
@@ -63,7 +72,6 @@ struct EntityFlags {
     return Ok();
   }
 };
-
 
 }  // namespace
 
@@ -104,7 +112,8 @@ void AddEntityCommand(CLI::App& app, Globals& g, int& exit_code) {
     });
   });
 
-  auto* list = entity->add_subcommand("list", "List creditor institutions, one JSON object per line");
+  auto* list =
+      entity->add_subcommand("list", "List creditor institutions, one JSON object per line");
   list->callback([&g, &exit_code] {
     RunWithContext(g, exit_code, [&](AppContext& ctx) {
       auto all = ctx.store.ListEntities();

@@ -28,7 +28,6 @@ Result<std::string> ReadInput(const std::string& path) {
   return s;
 }
 
-
 }  // namespace
 
 void AddPositionCommand(CLI::App& app, Globals& g, int& exit_code) {
@@ -41,8 +40,10 @@ void AddPositionCommand(CLI::App& app, Globals& g, int& exit_code) {
     bool publish = false;
   };
   auto add_args = std::make_shared<AddArgs>();
-  auto* add = position->add_subcommand("add", "Create a debt position from a GPD PaymentPositionModel JSON file");
-  add->add_option("--entity", add_args->entity, "fiscal code of the creditor institution")->required();
+  auto* add = position->add_subcommand(
+      "add", "Create a debt position from a GPD PaymentPositionModel JSON file");
+  add->add_option("--entity", add_args->entity, "fiscal code of the creditor institution")
+      ->required();
   add->add_option("--file", add_args->file, "JSON file, or - for standard input")->required();
   add->add_flag("--publish", add_args->publish, "publish at once (payable from its validity date)");
   add->callback([add_args, &g, &exit_code] {
@@ -73,9 +74,12 @@ void AddPositionCommand(CLI::App& app, Globals& g, int& exit_code) {
     int offset = 0;
   };
   auto list_args = std::make_shared<ListArgs>();
-  auto* list = position->add_subcommand("list", "List an institution's debt positions, one JSON object per line");
-  list->add_option("--entity", list_args->entity, "fiscal code of the creditor institution")->required();
-  list->add_option("--status", list_args->status, "DRAFT, PUBLISHED, VALID, INVALID, EXPIRED, PARTIALLY_PAID, PAID or REPORTED");
+  auto* list = position->add_subcommand(
+      "list", "List an institution's debt positions, one JSON object per line");
+  list->add_option("--entity", list_args->entity, "fiscal code of the creditor institution")
+      ->required();
+  list->add_option("--status", list_args->status,
+                   "DRAFT, PUBLISHED, VALID, INVALID, EXPIRED, PARTIALLY_PAID, PAID or REPORTED");
   list->add_option("--debtor", list_args->debtor, "debtor fiscal code");
   list->add_option("--limit", list_args->limit, "1 to 1000 (default 50)");
   list->add_option("--offset", list_args->offset, "skip this many");
@@ -106,7 +110,8 @@ void AddPositionCommand(CLI::App& app, Globals& g, int& exit_code) {
   };
   auto show_args = std::make_shared<ShowArgs>();
   auto* show = position->add_subcommand("show", "Show one debt position as JSON");
-  show->add_option("--entity", show_args->entity, "fiscal code of the creditor institution")->required();
+  show->add_option("--entity", show_args->entity, "fiscal code of the creditor institution")
+      ->required();
   show->add_option("iupd", show_args->iupd, "the position's iupd")->required();
   show->callback([show_args, &g, &exit_code] {
     RunWithContext(g, exit_code, [&](AppContext& ctx) {

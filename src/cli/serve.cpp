@@ -38,7 +38,10 @@ int Serve(const Globals& g, const ServeArgs& args) {
   if (args.demo && config->database.url.rfind("sqlite:", 0) != 0) {
     return Fail(InvalidArgument("database.url", "--demo runs on an SQLite file (sqlite:PATH)"));
   }
-  if (auto st = log::InitLogging({config->log.level, config->log.format}); !st.ok()) {
+  log::LogOptions log_options;
+  log_options.level = config->log.level;
+  log_options.format = config->log.format;
+  if (auto st = log::InitLogging(log_options); !st.ok()) {
     return Fail(st.error());
   }
   auto rt = OpenRuntime(*config);
@@ -57,17 +60,16 @@ int Serve(const Globals& g, const ServeArgs& args) {
   }
 
   http::Router router;
-  router.Add("GET", "/healthz", [](const http::Request&) {
-    return http::JsonResponse(200, R"({"status":"UP"})");
-  });
+  router.Add("GET", "/healthz",
+             [](const http::Request&) { return http::JsonResponse(200, R"({"status":"UP"})"); });
   router.Add("GET", "/readyz", [&store](const http::Request& req) {
     auto ping = store.Ping();
     if (!ping.ok()) {
       return http::ProblemJson(503, "Service Unavailable", "the database is not reachable",
                                req.request_id);
     }
-    return http::JsonResponse(200, R"({"status":"READY","database":")" +
-                                       std::string(store.Backend()) + "\"}");
+    return http::JsonResponse(
+        200, R"({"status":"READY","database":")" + std::string(store.Backend()) + "\"}");
   });
   web::AddHomePage(router, ctx);
 

@@ -1,6 +1,7 @@
 #include "config/config.hpp"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <cctype>
 #include <charconv>
@@ -8,7 +9,6 @@
 #include <fstream>
 #include <sstream>
 #include <string_view>
-#include <toml++/toml.h>
 #include <variant>
 #include <vector>
 
@@ -40,6 +40,10 @@ const std::vector<IntKey>& IntKeys() {
       {"http", "idle_timeout_ms", [](Config& c) { return &c.http.idle_timeout_ms; }, 1, 3600000},
       {"http", "max_connections", [](Config& c) { return &c.http.max_connections; }, 1, 1000000},
       {"http", "shutdown_grace_ms", [](Config& c) { return &c.http.shutdown_grace_ms; }, 0, 600000},
+      {"pagopa", "answer_timeout_ms", [](Config& c) { return &c.pagopa.answer_timeout_ms; }, 50,
+       60000},
+      {"pagopa", "event_body_retention_days",
+       [](Config& c) { return &c.pagopa.event_body_retention_days; }, 0, 3650},
       {"database", "pool_size", [](Config& c) { return &c.database.pool_size; }, 1, 256},
       {"database", "busy_timeout_ms", [](Config& c) { return &c.database.busy_timeout_ms; }, 0,
        600000},
@@ -52,12 +56,31 @@ const std::vector<StrKey>& StrKeys() {
       {"http", "host", [](Config& c) { return &c.http.host; }},
       {"database", "url", [](Config& c) { return &c.database.url; }},
       {"log", "level", [](Config& c) { return &c.log.level; }},
+      {"pagopa", "broker_fiscal_code", [](Config& c) { return &c.pagopa.broker_fiscal_code; }},
+      {"pagopa", "soap_path", [](Config& c) { return &c.pagopa.soap_path; }},
       {"log", "format", [](Config& c) { return &c.log.format; }},
   };
   return keys;
 }
 
-bool KnownSection(std::string_view s) { return s == "http" || s == "database" || s == "log"; }
+bool KnownSection(std::string_view s) {
+  return s == "http" || s == "database" || s == "log" || s == "pagopa";
+}
+
+std::vector<std::string> SplitList(std::string_view text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    std::string_view item = text.substr(start, comma - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+    start = comma + 1;
+  }
+  return out;
+}
 
 std::string EnvName(std::string_view section, std::string_view name) {
   std::string out = "INCASSO_";
@@ -88,19 +111,35 @@ Status Validate(const Config& c) {
                     "must start with sqlite: (e.g. sqlite:var/incasso.db) or postgresql://");
   }
   if (sqlite && url.size() == std::string_view("sqlite:").size()) {
-    return KeyError("config", "database.url", "sqlite: needs a file path, e.g. sqlite:var/incasso.db");
+    return KeyError("config", "database.url",
+                    "sqlite: needs a file path, e.g. sqlite:var/incasso.db");
   }
   if (pg && url.find("://") + 3 >= url.size()) {
     return KeyError("config", "database.url", "postgresql:// needs a host or a database name");
   }
   const std::string& level = c.log.level;
-  if (level != "trace" && level != "debug" && level != "info" && level != "warn" && level != "error") {
+  if (level != "trace" && level != "debug" && level != "info" && level != "warn" &&
+      level != "error") {
     return KeyError("config", "log.level", "must be one of trace, debug, info, warn, error");
   }
   if (c.log.format != "json" && c.log.format != "text") {
     return KeyError("config", "log.format", "must be json or text");
   }
   if (c.http.host.empty()) return KeyError("config", "http.host", "must not be empty");
+  const std::string& broker = c.pagopa.broker_fiscal_code;
+  if (!broker.empty() &&
+      (broker.size() != 11 || broker.find_first_not_of("0123456789") != std::string::npos)) {
+    return KeyError("config", "pagopa.broker_fiscal_code", "must be the 11-digit idBrokerPA");
+  }
+  for (const auto& id : c.pagopa.station_ids) {
+    if (id.size() > 35) {
+      return KeyError("config", "pagopa.station_ids", "'" + id + "' is longer than 35 characters");
+    }
+  }
+  if (c.pagopa.soap_path.empty() || c.pagopa.soap_path.front() != '/') {
+    return KeyError("config", "pagopa.soap_path",
+                    "must be an absolute path such as /pagopa/paForNode");
+  }
   return Ok();
 }
 
@@ -129,10 +168,11 @@ Result<Config> ParseConfig(const std::string& toml_text, const std::string& orig
   for (auto&& [section_key, section_node] : root) {
     std::string section(section_key.str());
     if (!KnownSection(section)) {
-      return KeyError(origin, section, "unknown section (known: http, database, log)");
+      return KeyError(origin, section, "unknown section (known: http, database, log, pagopa)");
     }
     const toml::table* table = section_node.as_table();
-    if (table == nullptr) return KeyError(origin, section, "must be a table, e.g. [" + section + "]");
+    if (table == nullptr)
+      return KeyError(origin, section, "must be a table, e.g. [" + section + "]");
     for (auto&& [key, node] : *table) {
       std::string full = fmt::format("{}.{}", section, key.str());
       bool found = false;
@@ -150,6 +190,17 @@ Result<Config> ParseConfig(const std::string& toml_text, const std::string& orig
         auto v = node.value_exact<std::string>();
         if (!v) return KeyError(origin, full, "must be a string");
         *k.get(config) = *v;
+      }
+      if (section == "pagopa" && key.str() == "station_ids") {
+        found = true;
+        const toml::array* arr = node.as_array();
+        if (arr == nullptr) return KeyError(origin, full, "must be an array of strings");
+        config.pagopa.station_ids.clear();
+        for (const auto& item : *arr) {
+          auto v = item.value_exact<std::string>();
+          if (!v) return KeyError(origin, full, "must be an array of strings");
+          config.pagopa.station_ids.push_back(*v);
+        }
       }
       if (!found) return KeyError(origin, full, "unknown key");
     }
@@ -172,6 +223,7 @@ Result<Config> ParseConfig(const std::string& toml_text, const std::string& orig
   for (const auto& k : StrKeys()) {
     if (auto v = env(EnvName(k.section, k.name))) *k.get(config) = *v;
   }
+  if (auto v = env("INCASSO_PAGOPA_STATION_IDS")) config.pagopa.station_ids = SplitList(*v);
   INCASSO_TRY(Validate(config));
   return config;
 }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/result.hpp"
 
@@ -35,8 +36,21 @@ struct LogConfig {
   std::string format = "json";
 };
 
+// The pagoPA station (paForNode). Empty broker/stations: use the intermediary and stations stored
+// in the database (the demo region has them).
+struct PagopaConfig {
+  std::string broker_fiscal_code;        // idBrokerPA
+  std::vector<std::string> station_ids;  // idStation values served; env: comma-separated
+  std::string soap_path = "/pagopa/paForNode";
+  // The node gives up after 7 s (15 s for paSendRT) and expects 98% of answers within 2 s
+  // (SANP, livelli di servizio EC): past this budget the station answers PAA_SYSTEM_ERROR.
+  std::int64_t answer_timeout_ms = 1000;
+  std::int64_t event_body_retention_days = 90;  // request/response bodies in the event log
+};
+
 struct Config {
   HttpConfig http;
+  PagopaConfig pagopa;
   DatabaseConfig database;
   LogConfig log;
 };
@@ -48,7 +62,8 @@ EnvLookup ProcessEnv();
 // Parses TOML text (`origin` names the file in messages), then applies environment overrides,
 // then validates. Errors name the key ("http.port") and the reason; the message is complete
 // enough to print as is.
-Result<Config> ParseConfig(const std::string& toml_text, const std::string& origin, const EnvLookup& env);
+Result<Config> ParseConfig(const std::string& toml_text, const std::string& origin,
+                           const EnvLookup& env);
 // Reads the file at `path` (empty = defaults only) and calls ParseConfig.
 Result<Config> LoadConfig(const std::string& path, const EnvLookup& env);
 

@@ -71,7 +71,8 @@ TEST(ConfigTest, OutOfRangeIsNamed) {
 
 TEST(ConfigTest, BadDatabaseUrl) {
   for (const char* url : {"mysql://x/y", "sqlite:", "postgresql://", "var/incasso.db", ""}) {
-    auto c = ParseConfig(std::string("[database]\nurl = \"") + url + "\"\n", "site.toml", FakeEnv({}));
+    auto c =
+        ParseConfig(std::string("[database]\nurl = \"") + url + "\"\n", "site.toml", FakeEnv({}));
     ASSERT_FALSE(c.ok()) << url;
     EXPECT_NE(c.error().message.find("database.url"), std::string::npos) << c.error().message;
   }
@@ -101,6 +102,29 @@ TEST(ConfigTest, BadEnvironmentValueIsNamed) {
   auto d = ParseConfig("", "site.toml", FakeEnv({{"INCASSO_DATABASE_URL", "oracle://x"}}));
   ASSERT_FALSE(d.ok());
   EXPECT_NE(d.error().message.find("database.url"), std::string::npos);
+}
+
+TEST(ConfigTest, PagopaSection) {
+  auto c = ParseConfig(
+      "[pagopa]\nbroker_fiscal_code = \"93000111224\"\nstation_ids = [\"93000111224_01\", "
+      "\"93000111224_02\"]\n",
+      "site.toml", FakeEnv({}));
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->pagopa.broker_fiscal_code, "93000111224");
+  ASSERT_EQ(c->pagopa.station_ids.size(), 2u);
+  EXPECT_EQ(c->pagopa.soap_path, "/pagopa/paForNode");
+  auto env = ParseConfig("", "site.toml",
+                         FakeEnv({{"INCASSO_PAGOPA_STATION_IDS", "A_01, B_02,"},
+                                  {"INCASSO_PAGOPA_BROKER_FISCAL_CODE", "80012345676"}}));
+  ASSERT_TRUE(env.ok()) << env.error().message;
+  EXPECT_EQ(env->pagopa.station_ids, (std::vector<std::string>{"A_01", "B_02"}));
+  EXPECT_EQ(env->pagopa.broker_fiscal_code, "80012345676");
+  auto bad = ParseConfig("[pagopa]\nstation_ids = \"one\"\n", "site.toml", FakeEnv({}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("pagopa.station_ids"), std::string::npos);
+  auto broker = ParseConfig("[pagopa]\nbroker_fiscal_code = \"123\"\n", "site.toml", FakeEnv({}));
+  ASSERT_FALSE(broker.ok());
+  EXPECT_NE(broker.error().message.find("pagopa.broker_fiscal_code"), std::string::npos);
 }
 
 TEST(ConfigTest, MissingFileIsReported) {

@@ -1,8 +1,8 @@
 // Clock: the only source of "now" (STYLE.md rule 2). Domain code receives times as arguments.
 #pragma once
 
-#include <chrono>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 

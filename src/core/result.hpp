@@ -42,7 +42,7 @@ Error Unavailable(std::string message, std::string detail = {});
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
@@ -68,7 +68,8 @@ template <>
 class [[nodiscard]] Result<void> {
  public:
   Result() = default;
-  Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT(google-explicit-constructor)
+  Result(Error error)
+      : error_(std::move(error)), ok_(false) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
@@ -85,8 +86,8 @@ inline Status Ok() { return {}; }
 }  // namespace incasso
 
 // Propagates an error from an expression yielding Result<...> or Status.
-#define INCASSO_TRY(expr)                            \
-  do {                                               \
-    auto incasso_try_status_ = (expr);               \
+#define INCASSO_TRY(expr)                                              \
+  do {                                                                 \
+    auto incasso_try_status_ = (expr);                                 \
     if (!incasso_try_status_.ok()) return incasso_try_status_.error(); \
   } while (0)

@@ -28,8 +28,9 @@ bool AllAlnum(std::string_view s) {
 Status CheckLength(std::string_view value, size_t max, std::string_view field, bool required) {
   if (required && value.empty()) return InvalidArgument(std::string(field), "is required");
   if (value.size() > max) {
-    return InvalidArgument(std::string(field),
-                           fmt::format("is {} characters long; at most {} allowed", value.size(), max));
+    return InvalidArgument(
+        std::string(field),
+        fmt::format("is {} characters long; at most {} allowed", value.size(), max));
   }
   return Ok();
 }
@@ -38,7 +39,8 @@ Status CheckLength(std::string_view value, size_t max, std::string_view field, b
 Status CheckEmail(std::string_view value, std::string_view field) {
   if (value.empty()) return Ok();
   auto at = value.find('@');
-  if (at == std::string_view::npos || at == 0 || value.find('@', at + 1) != std::string_view::npos ||
+  if (at == std::string_view::npos || at == 0 ||
+      value.find('@', at + 1) != std::string_view::npos ||
       value.find('.', at) == std::string_view::npos || value.back() == '.' || value.size() > 256 ||
       value.find_first_of(" \t\r\n<>") != std::string_view::npos) {
     return InvalidArgument(std::string(field), "is not an e-mail address");
@@ -61,8 +63,8 @@ Status ValidateSlug(std::string_view slug, std::string_view field) {
     return InvalidArgument(std::string(field), "must be 2 to 60 characters: a-z, 0-9 and '-'");
   }
   for (char c : slug) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-          c == '-')) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '-')) {
       return InvalidArgument(std::string(field), "may contain only a-z, 0-9 and '-'");
     }
   }
@@ -104,8 +106,7 @@ Status ValidateEntity(const Entity& e) {
   if (!e.cbill_code.empty() && (e.cbill_code.size() != 5 || !AllAlnum(e.cbill_code))) {
     return InvalidArgument("cbillCode", "must be 5 letters or digits");
   }
-  if (!e.postal_account.empty() &&
-      (e.postal_account.size() > 12 || !AllDigits(e.postal_account))) {
+  if (!e.postal_account.empty() && (e.postal_account.size() > 12 || !AllDigits(e.postal_account))) {
     return InvalidArgument("postalAccount", "must be up to 12 digits");
   }
   INCASSO_TRY(CheckLength(e.station_id, 35, "stationId", false));
@@ -122,9 +123,12 @@ Status ValidateIbanAccount(const IbanAccount& a) {
 
 const char* ToString(AmountRule r) {
   switch (r) {
-    case AmountRule::kFixed: return "fixed";
-    case AmountRule::kFree: return "free";
-    case AmountRule::kRange: return "range";
+    case AmountRule::kFixed:
+      return "fixed";
+    case AmountRule::kFree:
+      return "free";
+    case AmountRule::kRange:
+      return "range";
   }
   return "fixed";
 }

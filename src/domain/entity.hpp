@@ -83,7 +83,7 @@ Result<AmountRule> ParseAmountRule(std::string_view text);
 struct Service {
   std::int64_t id = 0;
   std::int64_t entity_id = 0;
-  std::string code;           // unique per entity, [A-Za-z0-9_-]{1,35}
+  std::string code;  // unique per entity, [A-Za-z0-9_-]{1,35}
   std::string name;
   std::string description;
   std::string taxonomy_code;  // transferCategory, e.g. "9/0101002IM/" or "0101002IM"

@@ -22,8 +22,8 @@ constexpr std::array<const char*, 4> kOptionStatusNames = {"PO_UNPAID", "PO_PAID
 
 Status MaxLen(std::string_view value, size_t max, const std::string& field) {
   if (value.size() > max) {
-    return InvalidArgument(field, fmt::format("is {} characters long; at most {} allowed",
-                                              value.size(), max));
+    return InvalidArgument(
+        field, fmt::format("is {} characters long; at most {} allowed", value.size(), max));
   }
   return Ok();
 }
@@ -40,8 +40,8 @@ bool IsUpperPair(std::string_view s) {
 
 Status ValidateMetadata(const std::vector<Metadata>& md, const std::string& field) {
   if (md.size() > static_cast<size_t>(kMaxMetadata)) {
-    return InvalidArgument(field, fmt::format("has {} entries; at most {} allowed", md.size(),
-                                              kMaxMetadata));
+    return InvalidArgument(
+        field, fmt::format("has {} entries; at most {} allowed", md.size(), kMaxMetadata));
   }
   for (size_t i = 0; i < md.size(); ++i) {
     std::string f = fmt::format("{}[{}]", field, i);
@@ -81,8 +81,8 @@ Status ValidateDebtor(const Debtor& d) {
   return Ok();
 }
 
-Status ValidateTransfer(const Transfer& t, const std::string& f, std::string_view entity_fiscal_code,
-                        bool first) {
+Status ValidateTransfer(const Transfer& t, const std::string& f,
+                        std::string_view entity_fiscal_code, bool first) {
   if (t.id_transfer < 1 || t.id_transfer > kMaxTransfers) {
     return InvalidArgument(f + ".idTransfer", "must be 1 to 5");
   }
@@ -113,9 +113,11 @@ Status ValidateTransfer(const Transfer& t, const std::string& f, std::string_vie
         return InvalidArgument(f + ".stamp.hashDocument", "must be base64");
       }
     }
-    if (s.stamp_type.size() != 2) return InvalidArgument(f + ".stamp.stampType", "must be 2 characters");
+    if (s.stamp_type.size() != 2)
+      return InvalidArgument(f + ".stamp.stampType", "must be 2 characters");
     if (!IsUpperPair(s.provincial_residence)) {
-      return InvalidArgument(f + ".stamp.provincialResidence", "must be 2 capital letters, e.g. RM");
+      return InvalidArgument(f + ".stamp.provincialResidence",
+                             "must be 2 capital letters, e.g. RM");
     }
   } else {
     if (t.iban.empty()) return InvalidArgument(f + ".iban", "is required (or a stamp)");
@@ -197,7 +199,8 @@ Status ValidatePosition(const DebtPosition& p, std::string_view entity_fiscal_co
   INCASSO_TRY(ValidateDebtor(p.debtor));
   INCASSO_TRY(Required(p.company_name, 140, "companyName"));
   INCASSO_TRY(MaxLen(p.office_name, 140, "officeName"));
-  if (p.options.empty()) return InvalidArgument("paymentOption", "at least one payment option is required");
+  if (p.options.empty())
+    return InvalidArgument("paymentOption", "at least one payment option is required");
   if (p.options.size() > static_cast<size_t>(kMaxOptions)) {
     return InvalidArgument("paymentOption", fmt::format("has {} options; at most {} allowed",
                                                         p.options.size(), kMaxOptions));
@@ -211,7 +214,8 @@ Status ValidatePosition(const DebtPosition& p, std::string_view entity_fiscal_co
     INCASSO_TRY(CheckAmountCents(o.amount, f + ".amount"));
     INCASSO_TRY(Required(o.description, 140, f + ".description"));
     if (o.due_date < now) {
-      return InvalidArgument(f + ".dueDate", fmt::format("{} is in the past", FormatDateTime(o.due_date)));
+      return InvalidArgument(f + ".dueDate",
+                             fmt::format("{} is in the past", FormatDateTime(o.due_date)));
     }
     if (p.validity_date && o.due_date < *p.validity_date) {
       return InvalidArgument(f + ".dueDate", "must not be before the position's validityDate");
@@ -223,10 +227,12 @@ Status ValidatePosition(const DebtPosition& p, std::string_view entity_fiscal_co
     if (!o.iuv.empty() && !iuvs.insert(o.iuv).second) {
       return InvalidArgument(f + ".iuv", fmt::format("IUV {} is used by another option", o.iuv));
     }
-    if (o.transfers.empty()) return InvalidArgument(f + ".transfer", "at least one transfer is required");
+    if (o.transfers.empty())
+      return InvalidArgument(f + ".transfer", "at least one transfer is required");
     if (o.transfers.size() > static_cast<size_t>(kMaxTransfers)) {
-      return InvalidArgument(f + ".transfer", fmt::format("has {} transfers; pagoPA allows at most {}",
-                                                          o.transfers.size(), kMaxTransfers));
+      return InvalidArgument(f + ".transfer",
+                             fmt::format("has {} transfers; pagoPA allows at most {}",
+                                         o.transfers.size(), kMaxTransfers));
     }
     std::set<int> ids;
     std::int64_t sum = 0;
@@ -239,7 +245,8 @@ Status ValidatePosition(const DebtPosition& p, std::string_view entity_fiscal_co
       }
       sum += t.amount;  // each <= 999,999,999.99 and at most 5: no overflow
     }
-    if (ids.count(1) == 0) return InvalidArgument(f + ".transfer", "a transfer with idTransfer 1 is required");
+    if (ids.count(1) == 0)
+      return InvalidArgument(f + ".transfer", "a transfer with idTransfer 1 is required");
     if (sum != o.amount) {
       return InvalidArgument(f + ".transfer",
                              fmt::format("transfers add up to {} but the option amount is {}",
@@ -248,7 +255,8 @@ Status ValidatePosition(const DebtPosition& p, std::string_view entity_fiscal_co
     INCASSO_TRY(ValidateMetadata(o.metadata, f + ".paymentOptionMetadata"));
   }
   if (singles > 1) {
-    return InvalidArgument("paymentOption", "at most one option may be a single payment (isPartialPayment false)");
+    return InvalidArgument("paymentOption",
+                           "at most one option may be a single payment (isPartialPayment false)");
   }
   return Ok();
 }

@@ -15,7 +15,16 @@
 namespace incasso {
 
 // GPD position states. Allowed transitions: see CanTransition().
-enum class PositionStatus { kDraft, kPublished, kValid, kInvalid, kExpired, kPartiallyPaid, kPaid, kReported };
+enum class PositionStatus {
+  kDraft,
+  kPublished,
+  kValid,
+  kInvalid,
+  kExpired,
+  kPartiallyPaid,
+  kPaid,
+  kReported
+};
 const char* ToString(PositionStatus s);  // "DRAFT", "PUBLISHED", ...
 Result<PositionStatus> ParsePositionStatus(std::string_view text);
 bool CanTransition(PositionStatus from, PositionStatus to);
@@ -28,7 +37,7 @@ const char* ToString(OptionStatus s);  // "PO_UNPAID", ...
 Result<OptionStatus> ParseOptionStatus(std::string_view text);
 
 enum class DebtorType { kPerson, kLegal };  // GPD "F" / "G"
-const char* ToString(DebtorType t);          // "F" / "G"
+const char* ToString(DebtorType t);         // "F" / "G"
 Result<DebtorType> ParseDebtorType(std::string_view text);
 
 struct Metadata {
@@ -36,10 +45,11 @@ struct Metadata {
   std::string value;
 };
 
-// Digital stamp (marca da bollo digitale) in place of an IBAN (paGetPaymentV2 richiestaMarcaDaBollo).
+// Digital stamp (marca da bollo digitale) in place of an IBAN (paGetPaymentV2
+// richiestaMarcaDaBollo).
 struct Stamp {
-  std::string hash_document;        // base64, up to 72 chars
-  std::string stamp_type;           // 2 chars, "01"
+  std::string hash_document;         // base64, up to 72 chars
+  std::string stamp_type;            // 2 chars, "01"
   std::string provincial_residence;  // [A-Z]{2}
 };
 
@@ -50,7 +60,7 @@ inline constexpr int kMaxOptions = 100;
 struct Transfer {
   int id_transfer = 1;  // 1..5, unique within the option
   std::int64_t amount = 0;
-  std::string entity_fiscal_code;  // organizationFiscalCode; empty = the position's entity
+  std::string entity_fiscal_code;      // organizationFiscalCode; empty = the position's entity
   std::string remittance_information;  // up to 140
   std::string category;                // taxonomy code
   std::string iban;                    // IBAN, or empty when stamp is set
@@ -65,7 +75,7 @@ struct PaymentOption {
   std::string iuv;  // empty on input = allocate one
   std::string nav;  // notice number (18 digits); derived from the IUV
   std::int64_t amount = 0;
-  std::string description;  // up to 140
+  std::string description;          // up to 140
   bool is_partial_payment = false;  // true = an instalment of a plan
   TimePoint due_date{};
   std::optional<TimePoint> retention_date;
@@ -112,9 +122,9 @@ struct DebtPosition {
 
 // Validates a position an institution submits for `entity_fiscal_code`, at time `now`.
 // Checks every field (fiscal codes, IBANs, amounts, dates, 1..5 transfers summing to the option
-// amount, unique transfer ids, metadata limits). The first error found is returned, naming the field
-// in GPD JSON terms, e.g. "paymentOption[1].transfer[0].iban".
-// Options with an empty `iuv` are accepted (the caller allocates one).
+// amount, unique transfer ids, metadata limits). The first error found is returned, naming the
+// field in GPD JSON terms, e.g. "paymentOption[1].transfer[0].iban". Options with an empty `iuv`
+// are accepted (the caller allocates one).
 Status ValidatePosition(const DebtPosition& p, std::string_view entity_fiscal_code, TimePoint now);
 
 // The status a newly created position takes: DRAFT, or when published at `now`, PUBLISHED if its

@@ -1,9 +1,8 @@
 // Notice-number allocation through the use case, on both databases: 100,000 numbers all valid and
 // unique; 8 threads and 2 processes allocating at once never get the same number.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <fstream>
 #include <set>

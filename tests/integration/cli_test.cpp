@@ -1,8 +1,7 @@
 // The incasso binary driven as an operator would: subcommands, exit codes, messages, and what
 // ends up in the database. Runs on SQLite, and on PostgreSQL when INCASSO_TEST_POSTGRES_URL is set.
-#include <signal.h>
-
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -71,14 +70,17 @@ std::string PositionJson(const std::string& iupd, const std::string& transfers,
                          long amount = 15000) {
   return R"({"iupd": ")" + iupd + R"(", "type": "F", "fiscalCode": "RSSMRA85T10A562S",
     "fullName": "Mario Rossi", "companyName": "Comune di Valdimonte", "switchToExpired": false,
-    "paymentOption": [{"amount": )" + std::to_string(amount) + R"(, "description": "TARI 2099",
-      "isPartialPayment": false, "dueDate": "2099-01-31T23:59:59", "transfer": [)" + transfers +
-         "]}]}";
+    "paymentOption": [{"amount": )" +
+         std::to_string(amount) + R"(, "description": "TARI 2099",
+      "isPartialPayment": false, "dueDate": "2099-01-31T23:59:59", "transfer": [)" +
+         transfers + "]}]}";
 }
 
-std::string TransferJson(int id, long amount, const std::string& iban = "IT67V0542404200000000123456") {
+std::string TransferJson(int id, long amount,
+                         const std::string& iban = "IT67V0542404200000000123456") {
   return R"({"idTransfer": ")" + std::to_string(id) + R"(", "amount": )" + std::to_string(amount) +
-         R"(, "remittanceInformation": "TARI", "category": "9/0201102IM/", "iban": ")" + iban + "\"}";
+         R"(, "remittanceInformation": "TARI", "category": "9/0201102IM/", "iban": ")" + iban +
+         "\"}";
 }
 
 TEST_P(CliTest, VersionAndHelp) {
@@ -156,8 +158,8 @@ TEST_P(CliTest, BadEntityInputWritesNothing) {
 
 TEST_P(CliTest, PositionAddAllocatesANoticeNumber) {
   AddComune();
-  auto file = WriteFile("p.json", PositionJson("P1", TransferJson(1, 10000) + "," +
-                                                         TransferJson(2, 5000)));
+  auto file =
+      WriteFile("p.json", PositionJson("P1", TransferJson(1, 10000) + "," + TransferJson(2, 5000)));
   auto r = Run({"position", "add", "--entity", "00123456782", "--file", file, "--publish"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::smatch m;
@@ -213,7 +215,8 @@ TEST_P(CliTest, BadPositionInputWritesNothing) {
     auto file = WriteFile("bad.json", c.json);
     auto r = Run({"position", "add", "--entity", "00123456782", "--file", file});
     EXPECT_NE(r.exit_code, 0) << c.expect;
-    EXPECT_NE(r.err.find(c.expect), std::string::npos) << "expected '" << c.expect << "' in: " << r.err;
+    EXPECT_NE(r.err.find(c.expect), std::string::npos)
+        << "expected '" << c.expect << "' in: " << r.err;
   }
   auto other = Run({"position", "add", "--entity", "80012345676", "--file",
                     WriteFile("ok.json", PositionJson("B8", TransferJson(1, 15000)))});
@@ -249,6 +252,10 @@ TEST_P(CliTest, BadConfigurationStopsWithTheKeyNamed) {
     EXPECT_NE(serve.exit_code, 0) << cases[i].toml;
     EXPECT_NE(serve.err.find("error:"), std::string::npos) << serve.err;
   }
+  // The documented example configuration is itself valid.
+  auto example = RunProcess(
+      {kBinary, "check-config", std::string(INCASSO_SOURCE_DIR) + "/config/incasso.example.toml"});
+  EXPECT_EQ(example.exit_code, 0) << example.err;
   auto good = WriteFile("good.toml", "[http]\nport = 0\n[log]\nlevel = \"warn\"\n");
   auto check = Run({"check-config", good});
   EXPECT_EQ(check.exit_code, 0) << check.err;
@@ -256,10 +263,10 @@ TEST_P(CliTest, BadConfigurationStopsWithTheKeyNamed) {
 
 TEST_P(CliTest, ServeDemoAnswersProbesAndStopsOnSigterm) {
   if (GetParam().name != "sqlite") GTEST_SKIP() << "--demo runs on SQLite";
-  RunningProcess server({kBinary, "serve", "--demo"},
-                        {{"INCASSO_HTTP_PORT", "0"}, {"INCASSO_DATABASE_URL", url_},
-                         {"INCASSO_LOG_LEVEL", "warn"}},
-                        dir_.string());
+  RunningProcess server(
+      {kBinary, "serve", "--demo"},
+      {{"INCASSO_HTTP_PORT", "0"}, {"INCASSO_DATABASE_URL", url_}, {"INCASSO_LOG_LEVEL", "warn"}},
+      dir_.string());
   std::string line = server.WaitForLine("listening on", std::chrono::seconds(60));
   ASSERT_FALSE(line.empty()) << server.ReadAllStderr();
   std::smatch m;

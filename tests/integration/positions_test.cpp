@@ -1,12 +1,13 @@
 // The position use cases over a real database (SQLite and PostgreSQL): what the CLI, the API and
 // the back office rely on.
+#include "app/positions.hpp"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "app/demo.hpp"
 #include "app/entities.hpp"
-#include "app/positions.hpp"
 #include "storage/open_store.hpp"
 #include "tests/support/databases.hpp"
 
@@ -79,7 +80,8 @@ TEST_P(PositionsTest, AnotherInstitutionSeesNothing) {
   auto list = ListPositions(ctx, "80012345676", PositionFilter{});
   ASSERT_TRUE(list.ok());
   EXPECT_TRUE(list->empty());
-  auto moved = ChangePositionStatus(ctx, Caller{}, "80012345676", "SHARED-1", PositionStatus::kInvalid);
+  auto moved =
+      ChangePositionStatus(ctx, Caller{}, "80012345676", "SHARED-1", PositionStatus::kInvalid);
   EXPECT_FALSE(moved.ok());
   // The same iupd is free for the other institution: iupd is unique per institution only.
   auto same_iupd = CreatePosition(ctx, Caller{}, {"80012345676", Position("SHARED-1"), false});
@@ -127,10 +129,12 @@ TEST_P(PositionsTest, StateMachineIsEnforced) {
   auto paid = ChangePositionStatus(ctx, Caller{}, "00123456782", "SM-1", PositionStatus::kPaid);
   ASSERT_FALSE(paid.ok());
   EXPECT_EQ(paid.error().code, ErrorCode::kConflict);
-  auto published = ChangePositionStatus(ctx, Caller{}, "00123456782", "SM-1", PositionStatus::kValid);
+  auto published =
+      ChangePositionStatus(ctx, Caller{}, "00123456782", "SM-1", PositionStatus::kValid);
   ASSERT_TRUE(published.ok()) << published.error().ToText();
   EXPECT_EQ(published->version, 2);
-  ASSERT_TRUE(ChangePositionStatus(ctx, Caller{}, "00123456782", "SM-1", PositionStatus::kPaid).ok());
+  ASSERT_TRUE(
+      ChangePositionStatus(ctx, Caller{}, "00123456782", "SM-1", PositionStatus::kPaid).ok());
   auto back = ChangePositionStatus(ctx, Caller{}, "00123456782", "SM-1", PositionStatus::kValid);
   EXPECT_FALSE(back.ok());
   auto events = store_->ListEvents(EventFilter{});

@@ -11,11 +11,13 @@
 namespace incasso::testing {
 
 std::string UniqueToken() {
-  static thread_local std::mt19937_64 rng{std::random_device{}() ^ static_cast<unsigned>(::getpid())};
+  static thread_local std::mt19937_64 rng{std::random_device{}() ^
+                                          static_cast<unsigned>(::getpid())};
   return std::to_string(rng() % 1000000000000ULL);
 }
 
-TempDir::TempDir() : path_(std::filesystem::temp_directory_path() / ("incasso-test-" + UniqueToken())) {
+TempDir::TempDir()
+    : path_(std::filesystem::temp_directory_path() / ("incasso-test-" + UniqueToken())) {
   std::filesystem::create_directories(path_);
 }
 
@@ -29,10 +31,12 @@ std::string FreshDatabaseUrl(const std::string& backend, const std::filesystem::
   const char* pg = std::getenv("INCASSO_TEST_POSTGRES_URL");
   if (pg == nullptr || *pg == '\0') return {};
   std::string schema = "t_" + UniqueToken();
-  auto r = RunProcess({"/usr/bin/psql", pg, "-v", "ON_ERROR_STOP=1", "-qc", "CREATE SCHEMA " + schema});
+  auto r =
+      RunProcess({"/usr/bin/psql", pg, "-v", "ON_ERROR_STOP=1", "-qc", "CREATE SCHEMA " + schema});
   if (r.exit_code != 0) throw std::runtime_error("cannot create a test schema: " + r.err);
   std::string base = pg;
-  return base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
+  return base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
+         schema;
 }
 
 }  // namespace incasso::testing

@@ -25,8 +25,8 @@ ProcessResult RunProcess(const std::vector<std::string>& args,
 // A child left running (e.g. `incasso serve`); killed with SIGKILL on destruction if still alive.
 class RunningProcess {
  public:
-  RunningProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-                 const std::string& cwd);
+  RunningProcess(const std::vector<std::string>& args,
+                 const std::map<std::string, std::string>& env, const std::string& cwd);
   ~RunningProcess();
   RunningProcess(const RunningProcess&) = delete;
   RunningProcess& operator=(const RunningProcess&) = delete;
