@@ -341,4 +341,26 @@ std::string EntityToJson(const Entity& e) {
   return json::serialize(o);
 }
 
+std::string EventToJson(const Event& e, bool with_bodies) {
+  json::object o;
+  o["id"] = e.id;
+  o["at"] = FormatDateTime(e.at);
+  o["direction"] = e.direction;
+  o["channel"] = e.channel;
+  o["operation"] = e.operation;
+  PutIf(o, "entityFiscalCode", e.entity_fiscal_code);
+  PutIf(o, "noticeNumber", e.notice_number);
+  o["outcome"] = e.outcome;
+  PutIf(o, "faultCode", e.fault_code);
+  o["durationMs"] = e.duration_ms;
+  PutIf(o, "requestId", e.request_id);
+  PutIf(o, "correlationId", e.correlation_id);
+  PutIf(o, "detail", e.detail);
+  if (with_bodies) {
+    PutIf(o, "requestBody", e.request_body);
+    PutIf(o, "responseBody", e.response_body);
+  }
+  return json::serialize(o);
+}
+
 }  // namespace incasso

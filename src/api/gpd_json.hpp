@@ -8,6 +8,7 @@
 
 #include "core/result.hpp"
 #include "domain/entity.hpp"
+#include "domain/event.hpp"
 #include "domain/position.hpp"
 
 namespace incasso {
@@ -23,5 +24,8 @@ std::string PositionToJson(const DebtPosition& p);
 
 // One-line JSON of an entity, for `incasso entity list/show` and the API.
 std::string EntityToJson(const Entity& e);
+
+// One-line JSON of an event-log entry; bodies only when `with_bodies`.
+std::string EventToJson(const Event& e, bool with_bodies);
 
 }  // namespace incasso

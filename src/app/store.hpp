@@ -39,6 +39,51 @@ struct EventFilter {
   int limit = 100;
 };
 
+// A receipt with what the station learnt when it arrived.
+struct StoredReceipt {
+  Receipt receipt;
+  std::string kind;        // app/station.hpp ToString(ReceiptKind); "" = not classified
+  std::string id_pa;       // the institution the node addressed (header idPA)
+  std::string station_id;  // the station the node addressed (header idStation)
+  std::optional<std::int64_t> option_id;  // the entity's option with the receipt's notice number
+};
+
+struct ReceiptFilter {
+  std::string notice_number;  // exact match; empty = any
+  std::string kind;           // exact match; empty = any
+  int limit = 50;             // 1..1000
+  int offset = 0;
+};
+
+// The change a successful receipt makes to a position (domain/payment.hpp PaymentEffect), applied
+// only if the position still has `expected_version` (optimistic locking).
+struct PaymentUpdate {
+  std::string iupd;
+  std::int64_t expected_version = 0;
+  std::string nav;  // the option paid
+  OptionStatus option_status = OptionStatus::kPaid;
+  PositionStatus position_status = PositionStatus::kPaid;
+  TimePoint payment_date{};  // the option's; the position's too when position_status is PAID
+  TimePoint updated_at{};
+};
+
+struct RecordReceiptOutcome {
+  bool duplicate = false;        // a receipt with this receipt_id was already stored
+  std::int64_t receipt_row = 0;  // the stored receipt's id (0 when duplicate)
+};
+
+// A notification waiting for (or done with) delivery to the institution's systems.
+struct OutboxMessage {
+  std::int64_t id = 0;
+  std::int64_t entity_id = 0;
+  std::string kind;       // "receipt"
+  std::string reference;  // what it is about: for "receipt", the receipt_id
+  std::string payload;    // JSON document
+  TimePoint created_at{};
+  std::optional<TimePoint> delivered_at;
+  int attempts = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -68,6 +113,9 @@ class Store {
   virtual Result<std::vector<IbanAccount>> ListIbanAccounts(std::int64_t entity_id) = 0;
   virtual Result<Service> AddService(std::int64_t entity_id, const Service& s) = 0;
   virtual Result<std::vector<Service>> ListServices(std::int64_t entity_id) = 0;
+  // The entity's service with this code (exact match), if any.
+  virtual Result<std::optional<Service>> FindServiceByCode(std::int64_t entity_id,
+                                                           std::string_view code) = 0;
 
   // --- Notice numbers ---
   // Reserves `count` consecutive IUV base numbers from the entity's persistent sequence and returns
@@ -101,10 +149,41 @@ class Store {
   virtual Result<bool> InsertReceipt(std::int64_t entity_id, const Receipt& r) = 0;
   virtual Result<std::optional<Receipt>> GetReceipt(std::int64_t entity_id,
                                                     std::string_view receipt_id) = 0;
+  // Stores a receipt and its effects in one durable transaction (paSendRT, pagopa-notes.md §5):
+  // - the receipt (its receipt.received_at as given); if the entity already has one with this
+  //   receipt_id, returns duplicate = true and changes nothing else;
+  // - `update`, if any: the position's status, version + 1, updated_at and (when PAID) payment
+  //   date, and the option's status and payment date. Conflict if the position's version is no
+  //   longer expected_version (the caller re-reads and recomputes), NotFound if the position or
+  //   option is gone; either way the receipt is not stored either;
+  // - if `notify`, an outbox row (kind "receipt", reference receipt_id) whose JSON payload holds
+  //   no personal data: receiptId, noticeNumber, iuv, fiscalCode, outcome, amount (cents), kind,
+  //   paymentDateTime, receivedAt, iupd and positionStatus (null without an update).
+  // Returns once committed (SQLite synchronous=FULL, PostgreSQL synchronous_commit on).
+  virtual Result<RecordReceiptOutcome> RecordReceipt(std::int64_t entity_id, const StoredReceipt& r,
+                                                     const std::optional<PaymentUpdate>& update,
+                                                     bool notify) = 0;
+  // Newest first (by received_at, then id).
+  virtual Result<std::vector<StoredReceipt>> ListReceipts(std::int64_t entity_id,
+                                                          const ReceiptFilter& f) = 0;
+
+  // --- Outbox ---
+  // The entity's messages, oldest first, at most `limit` (1..1000).
+  virtual Result<std::vector<OutboxMessage>> ListOutbox(std::int64_t entity_id, int limit) = 0;
 
   // --- Event log ---
   virtual Status AppendEvent(const Event& e) = 0;
+  // Appends all of them in one transaction (the EventRecorder's batches).
+  virtual Status AppendEvents(const std::vector<Event>& events) = 0;
   virtual Result<std::vector<Event>> ListEvents(const EventFilter& f) = 0;  // newest first
+  // True if the log holds an event of the entity about `notice_number` with one of `operations`
+  // and this outcome (e.g. was the notice activated with paGetPayment/paGetPaymentV2 "OK").
+  virtual Result<bool> HasEvent(std::int64_t entity_id, std::string_view notice_number,
+                                const std::vector<std::string>& operations,
+                                std::string_view outcome) = 0;
+  // Drops the request and response bodies of events logged before `older_than` (the rows stay);
+  // returns how many rows lost bodies.
+  virtual Result<std::int64_t> PurgeEventBodies(TimePoint older_than) = 0;
 };
 
 }  // namespace incasso

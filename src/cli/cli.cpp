@@ -20,8 +20,10 @@ int Run(int argc, char** argv) {
   AddMigrateCommand(app, globals, exit_code);
   AddEntityCommand(app, globals, exit_code);
   AddPositionCommand(app, globals, exit_code);
+  AddEventsCommand(app, globals, exit_code);
   AddCheckConfigCommand(app, exit_code);
   AddVersionCommand(app, exit_code);
+  AddNodeSimCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,14 +1,17 @@
 // incasso serve: the HTTP server. Probes: /healthz (process up), /readyz (database reachable).
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <algorithm>
 #include <thread>
 
 #include "app/demo.hpp"
+#include "app/event_recorder.hpp"
 #include "cli/runtime.hpp"
 #include "cli/version_info.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "log/log.hpp"
+#include "soap/station_handler.hpp"
 #include "web/home.hpp"
 
 namespace incasso::cli {
@@ -18,7 +21,10 @@ http::ServerOptions ToServerOptions(const HttpConfig& c) {
   http::ServerOptions o;
   o.host = c.host;
   o.port = static_cast<std::uint16_t>(c.port);
-  o.threads = static_cast<int>(c.threads);
+  // Handlers block on the database: with 0 ("one per core") use four threads per core so one
+  // slow query does not hold up every connection.
+  const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  o.threads = c.threads > 0 ? static_cast<int>(c.threads) : 4 * cores;
   o.body_limit_bytes = static_cast<std::size_t>(c.body_limit_bytes);
   o.read_timeout = std::chrono::milliseconds(c.read_timeout_ms);
   o.write_timeout = std::chrono::milliseconds(c.write_timeout_ms);
@@ -73,6 +79,19 @@ int Serve(const Globals& g, const ServeArgs& args) {
   });
   web::AddHomePage(router, ctx);
 
+  EventRecorder::Options recorder_options;
+  recorder_options.on_error = [](const Error& e) {
+    log::LogEvent(log::Level::kError, "event_log_write_failed", {{"error", e.ToText()}});
+  };
+  EventRecorder events(store, recorder_options);
+  StationConfig configured{config->pagopa.broker_fiscal_code, config->pagopa.station_ids};
+  auto station_config = soap::ResolveStationConfig(store, configured);
+  if (!station_config.ok()) return Fail(station_config.error());
+  soap::StationOptions station_options;
+  station_options.path = config->pagopa.soap_path;
+  station_options.answer_timeout = std::chrono::milliseconds(config->pagopa.answer_timeout_ms);
+  auto station = soap::AddStationEndpoint(router, ctx, *station_config, events, station_options);
+
   auto server = http::StartServer(ToServerOptions(config->http),
                                   [&router](const http::Request& r) { return router.Handle(r); });
   if (!server.ok()) return Fail(server.error());
@@ -80,7 +99,19 @@ int Serve(const Globals& g, const ServeArgs& args) {
               kVersion, config->http.host.c_str(), static_cast<unsigned>((*server)->port()),
               std::string(store.Backend()).c_str());
   std::fflush(stdout);
+  if (station_config->broker_fiscal_code.empty() || station_config->station_ids.empty()) {
+    std::printf("warning: no broker or station configured ([pagopa] in the configuration); the "
+                "station at %s answers every call with a configuration fault\n",
+                station_options.path.c_str());
+  } else {
+    std::printf("pagoPA station %s for broker %s at http://%s:%u%s\n",
+                station_config->station_ids.front().c_str(),
+                station_config->broker_fiscal_code.c_str(), config->http.host.c_str(),
+                static_cast<unsigned>((*server)->port()), station_options.path.c_str());
+  }
+  std::fflush(stdout);
   http::WaitForShutdownSignal(**server);
+  events.Flush();
   std::printf("incasso stopped\n");
   return 0;
 }

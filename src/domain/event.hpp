@@ -1,6 +1,6 @@
 // An entry of the event log: every message exchanged with the outside (node calls, API calls that
 // change data), kept for audit and support. Never holds secrets; personal data only in `detail`
-// when the operation requires it.
+// when the operation requires it, and in the message bodies until their retention ends.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +26,10 @@ struct Event {
   std::string request_id;
   std::string correlation_id;  // e.g. receiptId, idCart
   std::string detail;
+  // The messages as exchanged (e.g. the SOAP envelopes), for support; empty = not kept. They may
+  // hold personal data, so Store::PurgeEventBodies drops them after the retention period.
+  std::string request_body;
+  std::string response_body;
 };
 
 }  // namespace incasso

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "domain/position.hpp"
@@ -15,7 +16,10 @@ struct Receipt {
   std::int64_t entity_id = 0;
   std::string receipt_id;  // = paymentToken assigned by pagoPA; unique per entity
   std::string notice_number;
-  std::string iuv;  // creditorReferenceId
+  // ctReceipt fiscalCode: the institution that owns the notice. Differs from the idPA the receipt
+  // was addressed to when the node broadcasts it to a secondary institution (multi-beneficiary).
+  std::string fiscal_code;
+  std::string iuv;      // creditorReferenceId
   std::string outcome;  // "OK" / "KO"
   std::int64_t amount = 0;
   std::optional<std::int64_t> fee;
@@ -31,8 +35,10 @@ struct Receipt {
   Debtor debtor;
   std::optional<Debtor> payer;
   std::vector<Transfer> transfers;
-  std::string original_xml;  // the receipt as received, for audit
-  std::string source;        // how it arrived: "paSendRT", "paSendRTV2", "recovery", "import"
+  std::string payment_note;        // ctReceiptV2 paymentNote (Checkout's idCart), may be empty
+  std::vector<Metadata> metadata;  // ctReceipt metadata (mapEntry key/value)
+  std::string original_xml;        // the receipt as received, for audit
+  std::string source;              // how it arrived: "paSendRT", "paSendRTV2", "recovery", "import"
   bool stand_in = false;
   TimePoint received_at{};
 };

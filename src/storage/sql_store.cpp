@@ -411,11 +411,81 @@ constexpr std::string_view kReceiptColumns =
     "id, entity_id, receipt_id, notice_number, iuv, outcome, amount, fee, psp_id, "
     "psp_fiscal_code, psp_company_name, channel_id, channel_description, payment_method, "
     "payment_date_time, application_date, transfer_date, debtor, payer, transfers, original_xml, "
-    "source, stand_in, received_at";
+    "source, stand_in, received_at, fiscal_code, payment_note, metadata, kind, id_pa, "
+    "station_id, option_id";
 
-Result<Receipt> ReadReceipt(const Row& row) {
+// One statement: stored entirely or not at all; a duplicate receipt_id inserts nothing and
+// returns no row.
+constexpr std::string_view kInsertReceipt =
+    "INSERT INTO receipt (entity_id, receipt_id, notice_number, iuv, outcome, amount, fee, "
+    "psp_id, psp_fiscal_code, psp_company_name, channel_id, channel_description, "
+    "payment_method, payment_date_time, application_date, transfer_date, "
+    "debtor_fiscal_code, debtor, payer, transfers, original_xml, source, stand_in, "
+    "received_at, fiscal_code, payment_note, metadata, kind, id_pa, station_id, option_id) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
+    "$19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31) "
+    "ON CONFLICT (entity_id, receipt_id) DO NOTHING RETURNING id";
+
+SqlParams ReceiptValues(std::int64_t entity_id, const StoredReceipt& s) {
+  const Receipt& r = s.receipt;
+  SqlValue payer = kNull;
+  if (r.payer) payer = DebtorJson(*r.payer);
+  SqlValue fee = kNull;
+  if (r.fee) fee = Int(*r.fee);
+  SqlValue option = kNull;
+  if (s.option_id) option = Int(*s.option_id);
+  return {Int(entity_id),
+          Text(r.receipt_id),
+          Text(r.notice_number),
+          Text(r.iuv),
+          Text(r.outcome),
+          Int(r.amount),
+          fee,
+          Text(r.psp_id),
+          Text(r.psp_fiscal_code),
+          Text(r.psp_company_name),
+          Text(r.channel_id),
+          Text(r.channel_description),
+          Text(r.payment_method),
+          OptTime(r.payment_date_time),
+          Text(r.application_date),
+          Text(r.transfer_date),
+          Text(r.debtor.fiscal_code),
+          Text(DebtorJson(r.debtor)),
+          payer,
+          Text(TransfersJson(r.transfers)),
+          Text(r.original_xml),
+          Text(r.source),
+          Bool(r.stand_in),
+          Time(r.received_at),
+          Text(r.fiscal_code),
+          Text(r.payment_note),
+          Text(MetadataJson(r.metadata)),
+          Text(s.kind),
+          Text(s.id_pa),
+          Text(s.station_id),
+          option};
+}
+
+// The outbox payload announcing a receipt: identifiers and amounts only, no personal data (the
+// consumer reads the receipt itself if it needs more).
+std::string ReceiptNotice(const StoredReceipt& s, const std::optional<PaymentUpdate>& update) {
+  const Receipt& r = s.receipt;
+  return fmt::format(
+      "{{\"type\":\"receipt\",\"receiptId\":{},\"noticeNumber\":{},\"iuv\":{},"
+      "\"fiscalCode\":{},\"outcome\":{},\"amount\":{},\"kind\":{},\"paymentDateTime\":{},"
+      "\"receivedAt\":{},\"iupd\":{},\"positionStatus\":{}}}",
+      json::Quote(r.receipt_id), json::Quote(r.notice_number), json::Quote(r.iuv),
+      json::Quote(r.fiscal_code), json::Quote(r.outcome), r.amount, json::Quote(s.kind),
+      r.payment_date_time ? json::Quote(FormatDateTime(*r.payment_date_time)) : "null",
+      json::Quote(FormatDateTime(r.received_at)), update ? json::Quote(update->iupd) : "null",
+      update ? json::Quote(ToString(update->position_status)) : "null");
+}
+
+Result<StoredReceipt> ReadStoredReceipt(const Row& row) {
   Reader r(row);
-  Receipt rt;
+  StoredReceipt out;
+  Receipt& rt = out.receipt;
   rt.id = r.Int();
   rt.entity_id = r.Int();
   rt.receipt_id = r.Text();
@@ -440,13 +510,45 @@ Result<Receipt> ReadReceipt(const Row& row) {
   rt.source = r.Text();
   rt.stand_in = r.Bool();
   rt.received_at = r.Time();
+  rt.fiscal_code = r.Text();
+  rt.payment_note = r.Text();
+  if (auto m = r.Json()) rt.metadata = MetadataFrom(*m);
+  out.kind = r.Text();
+  out.id_pa = r.Text();
+  out.station_id = r.Text();
+  out.option_id = r.OptInt();
   INCASSO_TRY(r.status());
-  return rt;
+  return out;
+}
+
+constexpr std::string_view kOutboxColumns =
+    "id, entity_id, kind, reference, payload, created_at, delivered_at, attempts";
+
+Result<OutboxMessage> ReadOutbox(const Row& row) {
+  Reader r(row);
+  OutboxMessage m;
+  m.id = r.Int();
+  m.entity_id = r.Int();
+  m.kind = r.Text();
+  m.reference = r.Text();
+  m.payload = r.Text();
+  m.created_at = r.Time();
+  m.delivered_at = r.OptTime();
+  m.attempts = static_cast<int>(r.Int());
+  INCASSO_TRY(r.status());
+  return m;
 }
 
 constexpr std::string_view kEventColumns =
     "id, at, direction, channel, operation, entity_id, entity_fiscal_code, notice_number, "
-    "outcome, fault_code, duration_ms, request_id, correlation_id, detail";
+    "outcome, fault_code, duration_ms, request_id, correlation_id, detail, request_body, "
+    "response_body";
+
+// Empty text as NULL (message bodies: NULL = not kept).
+SqlValue NullIfEmpty(std::string_view s) {
+  if (s.empty()) return kNull;
+  return Text(s);
+}
 
 Result<Event> ReadEvent(const Row& row) {
   Reader r(row);
@@ -465,6 +567,8 @@ Result<Event> ReadEvent(const Row& row) {
   e.request_id = r.Text();
   e.correlation_id = r.Text();
   e.detail = r.Text();
+  e.request_body = r.Text();
+  e.response_body = r.Text();
   INCASSO_TRY(r.status());
   return e;
 }
@@ -627,6 +731,15 @@ class SqlStore final : public Store {
         {Int(entity_id)});
     if (!rows.ok()) return rows.error();
     return ReadAll(*rows, &ReadService);
+  }
+
+  Result<std::optional<Service>> FindServiceByCode(std::int64_t entity_id,
+                                                   std::string_view code) override {
+    auto rows = db_->Query(
+        fmt::format("SELECT {} FROM service WHERE entity_id = $1 AND code = $2", kServiceColumns),
+        {Int(entity_id), Text(code)});
+    if (!rows.ok()) return rows.error();
+    return ReadFirst(*rows, &ReadService);
   }
 
   // --- Notice numbers ---
@@ -828,45 +941,11 @@ class SqlStore final : public Store {
   // --- Receipts ---
 
   Result<bool> InsertReceipt(std::int64_t entity_id, const Receipt& r) override {
-    SqlValue payer = kNull;
-    if (r.payer) payer = DebtorJson(*r.payer);
-    SqlValue fee = kNull;
-    if (r.fee) fee = Int(*r.fee);
-    // One statement: stored entirely or not at all; a duplicate receipt_id inserts nothing.
-    auto inserted = db_->Execute(
-        "INSERT INTO receipt (entity_id, receipt_id, notice_number, iuv, outcome, amount, fee, "
-        "psp_id, psp_fiscal_code, psp_company_name, channel_id, channel_description, "
-        "payment_method, payment_date_time, application_date, transfer_date, "
-        "debtor_fiscal_code, debtor, payer, transfers, original_xml, source, stand_in, "
-        "received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
-        "$16, $17, $18, $19, $20, $21, $22, $23, $24) "
-        "ON CONFLICT (entity_id, receipt_id) DO NOTHING",
-        {Int(entity_id),
-         Text(r.receipt_id),
-         Text(r.notice_number),
-         Text(r.iuv),
-         Text(r.outcome),
-         Int(r.amount),
-         fee,
-         Text(r.psp_id),
-         Text(r.psp_fiscal_code),
-         Text(r.psp_company_name),
-         Text(r.channel_id),
-         Text(r.channel_description),
-         Text(r.payment_method),
-         OptTime(r.payment_date_time),
-         Text(r.application_date),
-         Text(r.transfer_date),
-         Text(r.debtor.fiscal_code),
-         Text(DebtorJson(r.debtor)),
-         payer,
-         Text(TransfersJson(r.transfers)),
-         Text(r.original_xml),
-         Text(r.source),
-         Bool(r.stand_in),
-         Time(r.received_at)});
+    StoredReceipt unclassified;
+    unclassified.receipt = r;
+    auto inserted = db_->Query(kInsertReceipt, ReceiptValues(entity_id, unclassified));
     if (!inserted.ok()) return StoreError(inserted.error());
-    return *inserted == 1;
+    return !inserted->empty();
   }
 
   Result<std::optional<Receipt>> GetReceipt(std::int64_t entity_id,
@@ -876,21 +955,108 @@ class SqlStore final : public Store {
                                        kReceiptColumns),
                            {Int(entity_id), Text(receipt_id)});
     if (!rows.ok()) return rows.error();
-    return ReadFirst(*rows, &ReadReceipt);
+    auto stored = ReadFirst(*rows, &ReadStoredReceipt);
+    if (!stored.ok()) return stored.error();
+    if (!stored->has_value()) return std::optional<Receipt>();
+    return std::optional<Receipt>(std::move((*stored)->receipt));
+  }
+
+  Result<RecordReceiptOutcome> RecordReceipt(std::int64_t entity_id, const StoredReceipt& r,
+                                             const std::optional<PaymentUpdate>& update,
+                                             bool notify) override {
+    const SqlParams values = ReceiptValues(entity_id, r);
+    return db_->InTransaction(TxMode::kWrite, [&](Transaction& tx) -> Result<RecordReceiptOutcome> {
+      // The receipt first: a duplicate stops here, before anything else is touched. On
+      // PostgreSQL a concurrent insert of the same receipt_id waits for this transaction and
+      // then inserts nothing (or inserts, if this one rolls back).
+      auto inserted = tx.Query(kInsertReceipt, values);
+      if (!inserted.ok()) return StoreError(inserted.error());
+      if (inserted->empty()) return RecordReceiptOutcome{true, 0};
+      RecordReceiptOutcome out{false, inserted->front().Int(0)};
+      if (update) INCASSO_TRY(ApplyUpdate(tx, entity_id, *update));
+      if (notify) {
+        auto queued = tx.Execute(
+            "INSERT INTO outbox (entity_id, kind, reference, payload, created_at, attempts) "
+            "VALUES ($1, 'receipt', $2, $3, $4, 0)",
+            {Int(entity_id), Text(r.receipt.receipt_id), Text(ReceiptNotice(r, update)),
+             Time(r.receipt.received_at)});
+        if (!queued.ok()) return StoreError(queued.error());
+      }
+      return out;
+    });
+  }
+
+  Result<std::vector<StoredReceipt>> ListReceipts(std::int64_t entity_id,
+                                                  const ReceiptFilter& f) override {
+    if (f.limit < 1 || f.limit > kMaxListLimit) {
+      return InvalidArgument("limit", fmt::format("must be between 1 and {}", kMaxListLimit));
+    }
+    if (f.offset < 0) return InvalidArgument("offset", "must not be negative");
+    SqlParams params{Int(entity_id)};
+    auto next = [&](SqlValue v) {
+      params.push_back(std::move(v));
+      return fmt::format("${}", params.size());
+    };
+    std::string where = "entity_id = $1";
+    if (!f.notice_number.empty()) where += " AND notice_number = " + next(Text(f.notice_number));
+    if (!f.kind.empty()) where += " AND kind = " + next(Text(f.kind));
+    std::string limit = next(Int(f.limit));
+    std::string offset = next(Int(f.offset));
+    auto rows = db_->Query(fmt::format("SELECT {} FROM receipt WHERE {} ORDER BY received_at "
+                                       "DESC, id DESC LIMIT {} OFFSET {}",
+                                       kReceiptColumns, where, limit, offset),
+                           params);
+    if (!rows.ok()) return rows.error();
+    return ReadAll(*rows, &ReadStoredReceipt);
+  }
+
+  // --- Outbox ---
+
+  Result<std::vector<OutboxMessage>> ListOutbox(std::int64_t entity_id, int limit) override {
+    if (limit < 1 || limit > kMaxListLimit) {
+      return InvalidArgument("limit", fmt::format("must be between 1 and {}", kMaxListLimit));
+    }
+    auto rows =
+        db_->Query(fmt::format("SELECT {} FROM outbox WHERE entity_id = $1 ORDER BY id LIMIT $2",
+                               kOutboxColumns),
+                   {Int(entity_id), Int(limit)});
+    if (!rows.ok()) return rows.error();
+    return ReadAll(*rows, &ReadOutbox);
   }
 
   // --- Event log ---
 
-  Status AppendEvent(const Event& e) override {
+  static constexpr const char* kInsertEvent =
+      "INSERT INTO event_log (at, direction, channel, operation, entity_id, "
+      "entity_fiscal_code, notice_number, outcome, fault_code, duration_ms, request_id, "
+      "correlation_id, detail, request_body, response_body) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+
+  static SqlParams EventParams(const Event& e) {
     SqlValue entity = kNull;
     if (e.entity_id) entity = Int(*e.entity_id);
-    auto r = db_->Execute(
-        "INSERT INTO event_log (at, direction, channel, operation, entity_id, "
-        "entity_fiscal_code, notice_number, outcome, fault_code, duration_ms, request_id, "
-        "correlation_id, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        {Time(e.at), Text(e.direction), Text(e.channel), Text(e.operation), entity,
-         Text(e.entity_fiscal_code), Text(e.notice_number), Text(e.outcome), Text(e.fault_code),
-         Int(e.duration_ms), Text(e.request_id), Text(e.correlation_id), Text(e.detail)});
+    return {Time(e.at),         Text(e.direction),      Text(e.channel),
+            Text(e.operation),  entity,                 Text(e.entity_fiscal_code),
+            Text(e.notice_number), Text(e.outcome),     Text(e.fault_code),
+            Int(e.duration_ms), Text(e.request_id),     Text(e.correlation_id),
+            Text(e.detail),     NullIfEmpty(e.request_body), NullIfEmpty(e.response_body)};
+  }
+
+  Status AppendEvent(const Event& e) override {
+    auto r = db_->Execute(kInsertEvent, EventParams(e));
+    if (!r.ok()) return StoreError(r.error());
+    return Ok();
+  }
+
+  Status AppendEvents(const std::vector<Event>& events) override {
+    if (events.empty()) return Ok();
+    auto r = db_->InTransaction(TxMode::kWrite, [&](Transaction& tx) -> Status {
+      for (const auto& e : events) {
+        auto done = tx.Execute(kInsertEvent, EventParams(e));
+        if (!done.ok()) return done.error();
+      }
+      return Ok();
+    });
     if (!r.ok()) return StoreError(r.error());
     return Ok();
   }
@@ -917,7 +1083,63 @@ class SqlStore final : public Store {
     return ReadAll(*rows, &ReadEvent);
   }
 
+  Result<bool> HasEvent(std::int64_t entity_id, std::string_view notice_number,
+                        const std::vector<std::string>& operations,
+                        std::string_view outcome) override {
+    if (operations.empty()) return false;
+    SqlParams params{Int(entity_id), Text(notice_number), Text(outcome)};
+    for (const std::string& op : operations) params.push_back(Text(op));
+    // notice_number first: event_log_notice_idx narrows to the few events of one notice.
+    auto rows = db_->Query(
+        fmt::format("SELECT 1 FROM event_log WHERE notice_number = $2 AND entity_id = $1 AND "
+                    "outcome = $3 AND operation IN ({}) LIMIT 1",
+                    Placeholders(4, operations.size())),
+        params);
+    if (!rows.ok()) return rows.error();
+    return !rows->empty();
+  }
+
+  Result<std::int64_t> PurgeEventBodies(TimePoint older_than) override {
+    auto changed = db_->Execute(
+        "UPDATE event_log SET request_body = NULL, response_body = NULL WHERE at < $1 AND "
+        "(request_body IS NOT NULL OR response_body IS NOT NULL)",
+        {Time(older_than)});
+    if (!changed.ok()) return changed.error();
+    return *changed;
+  }
+
  private:
+  // The position and option changes of RecordReceipt, inside its transaction.
+  Status ApplyUpdate(Transaction& tx, std::int64_t entity_id, const PaymentUpdate& u) {
+    SqlValue paid = kNull;
+    if (u.position_status == PositionStatus::kPaid) paid = Time(u.payment_date);
+    auto position = tx.Query(
+        "UPDATE debt_position SET status = $4, version = version + 1, updated_at = $5, "
+        "payment_date = COALESCE($6, payment_date) "
+        "WHERE entity_id = $1 AND iupd = $2 AND version = $3 RETURNING id",
+        {Int(entity_id), Text(u.iupd), Int(u.expected_version), Text(ToString(u.position_status)),
+         Time(u.updated_at), paid});
+    if (!position.ok()) return position.error();
+    if (position->empty()) {
+      auto rows = tx.Query("SELECT version FROM debt_position WHERE entity_id = $1 AND iupd = $2",
+                           {Int(entity_id), Text(u.iupd)});
+      if (!rows.ok()) return rows.error();
+      if (rows->empty()) return NotFound("debt position not found");
+      return Error{
+          ErrorCode::kConflict, "version",
+          "the position was changed by someone else; reload it and try again",
+          fmt::format("expected version {}, stored {}", u.expected_version, rows->front().Int(0))};
+    }
+    auto option = tx.Execute(
+        "UPDATE payment_option SET status = $4, payment_date = $5 "
+        "WHERE entity_id = $1 AND position_id = $2 AND nav = $3",
+        {Int(entity_id), Int(position->front().Int(0)), Text(u.nav),
+         Text(ToString(u.option_status)), Time(u.payment_date)});
+    if (!option.ok()) return option.error();
+    if (*option != 1) return NotFound("payment option not found in the position");
+    return Ok();
+  }
+
   Result<std::optional<Entity>> FindEntity(std::string_view column, SqlValue value) {
     auto rows = db_->Query(
         fmt::format("SELECT {} FROM entity WHERE {} = $1", kEntityColumns, column), {value});

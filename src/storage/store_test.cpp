@@ -13,6 +13,7 @@
 
 #include "core/time.hpp"
 #include "storage/db.hpp"
+#include "storage/json_text.hpp"
 #include "storage/migrations.hpp"
 #include "storage/open_store.hpp"
 #include "storage/test_database.hpp"
@@ -84,12 +85,15 @@ std::string Dump(const DebtPosition& p) {
 std::string Dump(const Receipt& r) {
   std::string s = fmt::format(
       "receipt id={} entity={} rid={} notice={} iuv={} outcome={} amount={} fee={} psp={}/{}/{} "
-      "channel={}/{} method={} paid={} app={} tr={} xml={} source={} standin={} received={}\n",
+      "channel={}/{} method={} paid={} app={} tr={} xml={} source={} standin={} received={} "
+      "fc={} note={}\n md=",
       r.id, r.entity_id, r.receipt_id, r.notice_number, r.iuv, r.outcome, r.amount,
       r.fee ? std::to_string(*r.fee) : "-", r.psp_id, r.psp_fiscal_code, r.psp_company_name,
       r.channel_id, r.channel_description, r.payment_method, Dump(r.payment_date_time),
       r.application_date, r.transfer_date, r.original_xml, r.source, r.stand_in,
-      FormatDateTime(r.received_at));
+      FormatDateTime(r.received_at), r.fiscal_code, r.payment_note);
+  for (const auto& m : r.metadata) s += Dump(m);
+  s += "\n";
   s += Dump(r.debtor);
   s += r.payer ? "payer " + Dump(*r.payer) : "payer -\n";
   for (const auto& t : r.transfers) s += Dump(t);
@@ -160,6 +164,7 @@ Receipt MakeReceipt(std::string_view id) {
   Receipt r;
   r.receipt_id = std::string(id);
   r.notice_number = "301000000000000100";
+  r.fiscal_code = "80000000001";
   r.iuv = "01000000000000100";
   r.outcome = "OK";
   r.amount = 10000;
@@ -321,12 +326,16 @@ TEST_P(StoreTest, SchemaHasEveryTable) {
   Columns cols = Introspect(*RawDb());
   std::set<std::string> tables;
   for (const auto& [t, c] : cols) tables.insert(t);
-  EXPECT_EQ(tables,
-            (std::set<std::string>{"debt_position", "entity", "event_log", "iban_account",
-                                   "intermediary", "iuv_sequence", "payment_option", "receipt",
-                                   "schema_migrations", "service", "station", "transfer"}));
+  EXPECT_EQ(tables, (std::set<std::string>{"debt_position", "entity", "event_log", "iban_account",
+                                           "intermediary", "iuv_sequence", "outbox",
+                                           "payment_option", "receipt", "schema_migrations",
+                                           "service", "station", "transfer"}));
   EXPECT_EQ(cols["receipt"]["amount"], "int");
   EXPECT_EQ(cols["receipt"]["received_at"], "text");
+  EXPECT_EQ(cols["receipt"]["option_id"], "int");
+  EXPECT_EQ(cols["receipt"]["kind"], "text");
+  EXPECT_EQ(cols["outbox"]["attempts"], "int");
+  EXPECT_EQ(cols["event_log"]["request_body"], "text");
 }
 
 // Not parameterized: needs both databases at once.
@@ -904,6 +913,8 @@ TEST_P(StoreTest, ReceiptInsertedTwiceIsStoredOnce) {
   r.transfers[0].metadata = {{"k", "v \"quoted\""}};
   r.transfers.push_back(MakeTransfer(2, 1));
   r.stand_in = true;
+  r.payment_note = "idCart-42";
+  r.metadata = {{"chiave", "valore \"1\""}, {"k2", ""}};
   r.original_xml = "<pafn:paSendRTV2Req xmlns:pafn=\"x\"><a>&amp;'</a></pafn:paSendRTV2Req>";
   auto first = store().InsertReceipt(a, r);
   ASSERT_TRUE(first.ok()) << first.error().detail;
@@ -979,6 +990,375 @@ TEST_P(StoreTest, EventsAreListedNewestFirstWithFilters) {
   EXPECT_EQ(e.duration_ms, 12);
   EXPECT_EQ(e.detail, "{\"x\":1}");
   EXPECT_FALSE(all->front().entity_id.has_value());
+}
+
+TEST_P(StoreTest, EventBodiesAreKeptUntilPurged) {
+  std::int64_t a = NewEntity(1);
+  auto event = [&](std::string at, std::string op, std::string outcome, std::string notice) {
+    Event e;
+    e.at = At(at);
+    e.direction = "in";
+    e.channel = "soap";
+    e.operation = std::move(op);
+    e.entity_id = a;
+    e.notice_number = std::move(notice);
+    e.outcome = std::move(outcome);
+    e.request_body = "<req>" + e.operation + "</req>";
+    e.response_body = "<res/>";
+    return e;
+  };
+  ASSERT_TRUE(store().AppendEvent(event("2026-01-01T00:00:00Z", "paGetPayment", "KO", "301")).ok());
+  ASSERT_TRUE(
+      store().AppendEvent(event("2026-06-01T00:00:00Z", "paGetPaymentV2", "OK", "302")).ok());
+  Event bare = event("2026-06-02T00:00:00Z", "paVerifyPaymentNotice", "OK", "301");
+  bare.request_body.clear();
+  bare.response_body.clear();
+  ASSERT_TRUE(store().AppendEvent(bare).ok());
+
+  auto all = store().ListEvents({});
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[1].request_body, "<req>paGetPaymentV2</req>");
+  EXPECT_EQ((*all)[1].response_body, "<res/>");
+  EXPECT_EQ((*all)[0].request_body, "");
+
+  const std::vector<std::string> activations = {"paGetPayment", "paGetPaymentV2"};
+  auto has = [&](std::int64_t entity, std::string_view notice) {
+    auto r = store().HasEvent(entity, notice, activations, "OK");
+    EXPECT_TRUE(r.ok()) << r.error().detail;
+    return r.ok() && *r;
+  };
+  EXPECT_TRUE(has(a, "302"));
+  EXPECT_FALSE(has(a, "301")) << "a KO activation and an OK verify do not count";
+  EXPECT_FALSE(has(a + 1, "302")) << "another entity's events do not count";
+  auto none = store().HasEvent(a, "302", {}, "OK");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(*none);
+
+  auto purged = store().PurgeEventBodies(At("2026-06-01T00:00:00Z"));
+  ASSERT_TRUE(purged.ok()) << purged.error().detail;
+  EXPECT_EQ(*purged, 1);
+  purged = store().PurgeEventBodies(At("2026-07-01T00:00:00Z"));
+  ASSERT_TRUE(purged.ok());
+  EXPECT_EQ(*purged, 1) << "rows without bodies are not counted";
+  all = store().ListEvents({});
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3u) << "purging keeps the rows";
+  for (const Event& e : *all) {
+    EXPECT_EQ(e.request_body, "") << e.operation;
+    EXPECT_EQ(e.response_body, "") << e.operation;
+    EXPECT_FALSE(e.operation.empty());
+  }
+  EXPECT_TRUE(has(a, "302")) << "the event itself is still there";
+}
+
+TEST_P(StoreTest, FindServiceByCodeIsScopedToTheEntity) {
+  std::int64_t a = NewEntity(1);
+  std::int64_t b = NewEntity(2);
+  Service s;
+  s.code = "PASSO";
+  s.name = "Passo carrabile";
+  s.amount_cents = 2500;
+  ASSERT_TRUE(store().AddService(a, s).ok());
+  auto found = store().FindServiceByCode(a, "PASSO");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->name, "Passo carrabile");
+  EXPECT_EQ((*found)->amount_cents, 2500);
+  for (auto [entity, code] :
+       {std::pair<std::int64_t, const char*>{b, "PASSO"}, {a, "passo"}, {a, "PASS"}}) {
+    auto missing = store().FindServiceByCode(entity, code);
+    ASSERT_TRUE(missing.ok());
+    EXPECT_FALSE(missing->has_value()) << entity << " " << code;
+  }
+}
+
+// A position with one single payment (amount 100.00) stored for `entity`.
+DebtPosition StoreSinglePosition(Store& store, std::int64_t entity) {
+  DebtPosition p = MakePosition(1);
+  auto stored = store.InsertPosition(entity, p);
+  EXPECT_TRUE(stored.ok()) << stored.error().detail;
+  return stored.ok() ? *stored : p;
+}
+
+StoredReceipt Classified(Receipt r, std::optional<std::int64_t> option_id) {
+  StoredReceipt s;
+  s.receipt = std::move(r);
+  s.kind = "NORMAL";
+  s.id_pa = "80000000001";
+  s.station_id = "80012345678_01";
+  s.option_id = option_id;
+  return s;
+}
+
+PaymentUpdate PayAll(const DebtPosition& p, std::int64_t expected_version) {
+  PaymentUpdate u;
+  u.iupd = p.iupd;
+  u.expected_version = expected_version;
+  u.nav = p.options[0].nav;
+  u.option_status = OptionStatus::kPaid;
+  u.position_status = PositionStatus::kPaid;
+  u.payment_date = At("2026-11-26T09:59:00Z");
+  u.updated_at = At("2026-11-26T10:00:00Z");
+  return u;
+}
+
+// RecordReceipt promises a receipt is durable once it returns: every connection syncs at commit.
+TEST_P(StoreTest, CommitsAreDurableOnBothBackends) {
+  auto db = RawDb();
+  ASSERT_TRUE(db);
+  if (GetParam() == Backend::kSqlite) {
+    auto sync = db->Query("PRAGMA synchronous");
+    ASSERT_TRUE(sync.ok()) << sync.error().detail;
+    EXPECT_EQ(sync->front().Int(0), 2) << "2 = FULL";
+    auto journal = db->Query("PRAGMA journal_mode");
+    ASSERT_TRUE(journal.ok());
+    EXPECT_EQ(journal->front().Text(0), "wal");
+  } else {
+    auto sync = db->Query("SHOW synchronous_commit");
+    ASSERT_TRUE(sync.ok()) << sync.error().detail;
+    EXPECT_EQ(sync->front().Text(0), "on");
+    auto fsync = db->Query("SHOW fsync");
+    ASSERT_TRUE(fsync.ok());
+    EXPECT_EQ(fsync->front().Text(0), "on");
+  }
+}
+
+TEST_P(StoreTest, RecordReceiptStoresReceiptPaymentAndNotificationTogether) {
+  std::int64_t a = NewEntity(1);
+  DebtPosition p = StoreSinglePosition(store(), a);
+  Receipt r = MakeReceipt("TOKEN-1");
+  r.payment_date_time = At("2026-11-26T09:59:00Z");
+  r.payment_note = "cart-1";
+  auto outcome =
+      store().RecordReceipt(a, Classified(r, p.options[0].id), PayAll(p, p.version), true);
+  ASSERT_TRUE(outcome.ok()) << outcome.error().ToText() << " | " << outcome.error().detail;
+  EXPECT_FALSE(outcome->duplicate);
+  EXPECT_GT(outcome->receipt_row, 0);
+
+  auto paid = store().GetPosition(a, p.iupd);
+  ASSERT_TRUE(paid.ok() && paid->has_value());
+  EXPECT_EQ((*paid)->status, PositionStatus::kPaid);
+  EXPECT_EQ((*paid)->version, p.version + 1);
+  EXPECT_EQ((*paid)->updated_at, At("2026-11-26T10:00:00Z"));
+  EXPECT_EQ((*paid)->payment_date, At("2026-11-26T09:59:00Z"));
+  EXPECT_EQ((*paid)->options[0].status, OptionStatus::kPaid);
+  EXPECT_EQ((*paid)->options[0].payment_date, At("2026-11-26T09:59:00Z"));
+
+  auto receipts = store().ListReceipts(a, {});
+  ASSERT_TRUE(receipts.ok()) << receipts.error().detail;
+  ASSERT_EQ(receipts->size(), 1u);
+  const StoredReceipt& got = receipts->front();
+  EXPECT_EQ(got.receipt.id, outcome->receipt_row);
+  EXPECT_EQ(got.kind, "NORMAL");
+  EXPECT_EQ(got.id_pa, "80000000001");
+  EXPECT_EQ(got.station_id, "80012345678_01");
+  EXPECT_EQ(got.option_id, p.options[0].id);
+  Receipt expected = r;
+  expected.id = got.receipt.id;
+  expected.entity_id = a;
+  EXPECT_EQ(Dump(got.receipt), Dump(expected));
+
+  auto outbox = store().ListOutbox(a, 10);
+  ASSERT_TRUE(outbox.ok()) << outbox.error().detail;
+  ASSERT_EQ(outbox->size(), 1u);
+  const OutboxMessage& m = outbox->front();
+  EXPECT_EQ(m.entity_id, a);
+  EXPECT_EQ(m.kind, "receipt");
+  EXPECT_EQ(m.reference, "TOKEN-1");
+  EXPECT_EQ(m.created_at, r.received_at);
+  EXPECT_FALSE(m.delivered_at.has_value());
+  EXPECT_EQ(m.attempts, 0);
+  auto payload = json::Parse(m.payload);
+  ASSERT_TRUE(payload.ok()) << m.payload;
+  EXPECT_EQ(payload->String("receiptId"), "TOKEN-1");
+  EXPECT_EQ(payload->String("noticeNumber"), "301000000000000100");
+  EXPECT_EQ(payload->Int("amount"), 10000);
+  EXPECT_EQ(payload->String("kind"), "NORMAL");
+  EXPECT_EQ(payload->String("iupd"), p.iupd);
+  EXPECT_EQ(payload->String("positionStatus"), "PAID");
+  EXPECT_EQ(payload->String("paymentDateTime"), "2026-11-26T09:59:00Z");
+  EXPECT_EQ(m.payload.find("RSSMRA80A01H501U"), std::string::npos) << "no personal data";
+  EXPECT_EQ(m.payload.find("Mario"), std::string::npos) << "no personal data";
+}
+
+TEST_P(StoreTest, RecordReceiptTwiceChangesNothingTheSecondTime) {
+  std::int64_t a = NewEntity(1);
+  DebtPosition p = StoreSinglePosition(store(), a);
+  StoredReceipt r = Classified(MakeReceipt("TOKEN-1"), p.options[0].id);
+  ASSERT_TRUE(store().RecordReceipt(a, r, PayAll(p, p.version), true).ok());
+  StoredReceipt again = r;
+  again.receipt.amount = 1;
+  again.kind = "ALREADY_PAID";
+  // Even with an update that would apply (the version is current), a duplicate stops first.
+  auto second = store().RecordReceipt(a, again, PayAll(p, p.version + 1), true);
+  ASSERT_TRUE(second.ok()) << second.error().ToText();
+  EXPECT_TRUE(second->duplicate);
+  EXPECT_EQ(second->receipt_row, 0);
+  auto pos = store().GetPosition(a, p.iupd);
+  ASSERT_TRUE(pos.ok() && pos->has_value());
+  EXPECT_EQ((*pos)->version, p.version + 1);
+  EXPECT_EQ(CountRows("receipt"), 1);
+  EXPECT_EQ(CountRows("outbox"), 1);
+  auto got = store().GetReceipt(a, "TOKEN-1");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->amount, 10000);
+}
+
+TEST_P(StoreTest, RecordReceiptWithAStaleVersionStoresNothing) {
+  std::int64_t a = NewEntity(1);
+  DebtPosition p = StoreSinglePosition(store(), a);
+  StoredReceipt r = Classified(MakeReceipt("TOKEN-1"), p.options[0].id);
+  auto stale = store().RecordReceipt(a, r, PayAll(p, p.version + 7), true);
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(stale.error().field, "version");
+
+  PaymentUpdate gone = PayAll(p, p.version);
+  gone.iupd = "NO-SUCH-IUPD";
+  auto missing = store().RecordReceipt(a, r, gone, true);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  PaymentUpdate no_option = PayAll(p, p.version);
+  no_option.nav = "399999999999999999";
+  missing = store().RecordReceipt(a, r, no_option, true);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+
+  EXPECT_EQ(CountRows("receipt"), 0) << "the receipt is rolled back with the update";
+  EXPECT_EQ(CountRows("outbox"), 0);
+  auto pos = store().GetPosition(a, p.iupd);
+  ASSERT_TRUE(pos.ok() && pos->has_value());
+  EXPECT_EQ((*pos)->version, p.version);
+  EXPECT_EQ((*pos)->status, PositionStatus::kValid);
+  EXPECT_EQ((*pos)->options[0].status, OptionStatus::kUnpaid);
+
+  // The same receipt, recomputed against the current version, goes through.
+  auto retried = store().RecordReceipt(a, r, PayAll(p, p.version), true);
+  ASSERT_TRUE(retried.ok()) << retried.error().ToText();
+  EXPECT_FALSE(retried->duplicate);
+}
+
+TEST_P(StoreTest, RecordReceiptWithoutUpdateOrNotification) {
+  std::int64_t a = NewEntity(1);
+  StoredReceipt unknown = Classified(MakeReceipt("TOKEN-U"), std::nullopt);
+  unknown.kind = "UNKNOWN_NOTICE";
+  auto stored = store().RecordReceipt(a, unknown, std::nullopt, true);
+  ASSERT_TRUE(stored.ok()) << stored.error().ToText();
+  StoredReceipt ko = Classified(MakeReceipt("TOKEN-KO"), std::nullopt);
+  ko.receipt.outcome = "KO";
+  ASSERT_TRUE(store().RecordReceipt(a, ko, std::nullopt, false).ok());
+  auto outbox = store().ListOutbox(a, 10);
+  ASSERT_TRUE(outbox.ok());
+  ASSERT_EQ(outbox->size(), 1u);
+  EXPECT_EQ(outbox->front().reference, "TOKEN-U");
+  auto payload = json::Parse(outbox->front().payload);
+  ASSERT_TRUE(payload.ok());
+  const json::Value* iupd = payload->Find("iupd");
+  ASSERT_NE(iupd, nullptr);
+  EXPECT_EQ(iupd->kind, json::Value::Kind::kNull);
+  auto receipts = store().ListReceipts(a, {});
+  ASSERT_TRUE(receipts.ok());
+  ASSERT_EQ(receipts->size(), 2u);
+  for (const StoredReceipt& s : *receipts) EXPECT_FALSE(s.option_id.has_value());
+}
+
+TEST_P(StoreTest, PartialPaymentLeavesThePositionPaymentDateEmpty) {
+  std::int64_t a = NewEntity(1);
+  DebtPosition p = MakePosition(1, 2);
+  for (auto& o : p.options) o.is_partial_payment = true;
+  auto stored = store().InsertPosition(a, p);
+  ASSERT_TRUE(stored.ok());
+  PaymentUpdate u = PayAll(*stored, 1);
+  u.position_status = PositionStatus::kPartiallyPaid;
+  u.nav = stored->options[1].nav;
+  ASSERT_TRUE(store().RecordReceipt(a, Classified(MakeReceipt("T1"), std::nullopt), u, true).ok());
+  auto pos = store().GetPosition(a, p.iupd);
+  ASSERT_TRUE(pos.ok() && pos->has_value());
+  EXPECT_EQ((*pos)->status, PositionStatus::kPartiallyPaid);
+  EXPECT_FALSE((*pos)->payment_date.has_value());
+  EXPECT_EQ((*pos)->options[0].status, OptionStatus::kUnpaid);
+  EXPECT_EQ((*pos)->options[1].status, OptionStatus::kPaid);
+  EXPECT_EQ((*pos)->options[1].payment_date, u.payment_date);
+}
+
+TEST_P(StoreTest, ReceiptsAndOutboxAreListedPerEntityWithFilters) {
+  std::int64_t a = NewEntity(1);
+  std::int64_t b = NewEntity(2);
+  for (int i = 0; i < 4; ++i) {
+    StoredReceipt r = Classified(MakeReceipt(fmt::format("T{}", i)), std::nullopt);
+    r.receipt.received_at += std::chrono::seconds(i);
+    r.receipt.notice_number = i % 2 ? "302000000000000001" : "301000000000000100";
+    r.kind = i == 3 ? "SECONDARY" : "UNKNOWN_NOTICE";
+    ASSERT_TRUE(store().RecordReceipt(a, r, std::nullopt, true).ok());
+  }
+  // The same receipt_id for another entity is another receipt (a broadcast copy).
+  ASSERT_TRUE(store()
+                  .RecordReceipt(b, Classified(MakeReceipt("T0"), std::nullopt), std::nullopt, true)
+                  .ok());
+  auto ids = [](const Result<std::vector<StoredReceipt>>& r) {
+    std::vector<std::string> out;
+    if (r.ok()) {
+      for (const auto& s : *r) out.push_back(s.receipt.receipt_id);
+    }
+    return out;
+  };
+  EXPECT_EQ(ids(store().ListReceipts(a, {})), (std::vector<std::string>{"T3", "T2", "T1", "T0"}));
+  ReceiptFilter f;
+  f.notice_number = "302000000000000001";
+  EXPECT_EQ(ids(store().ListReceipts(a, f)), (std::vector<std::string>{"T3", "T1"}));
+  f.kind = "SECONDARY";
+  EXPECT_EQ(ids(store().ListReceipts(a, f)), (std::vector<std::string>{"T3"}));
+  f = {};
+  f.limit = 2;
+  f.offset = 1;
+  EXPECT_EQ(ids(store().ListReceipts(a, f)), (std::vector<std::string>{"T2", "T1"}));
+  EXPECT_EQ(ids(store().ListReceipts(b, {})), (std::vector<std::string>{"T0"}));
+  f = {};
+  f.limit = 0;
+  auto bad = store().ListReceipts(a, f);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "limit");
+
+  auto outbox_a = store().ListOutbox(a, 3);
+  ASSERT_TRUE(outbox_a.ok());
+  ASSERT_EQ(outbox_a->size(), 3u);
+  EXPECT_EQ((*outbox_a)[0].reference, "T0");
+  EXPECT_EQ((*outbox_a)[2].reference, "T2");
+  auto outbox_b = store().ListOutbox(b, 10);
+  ASSERT_TRUE(outbox_b.ok());
+  ASSERT_EQ(outbox_b->size(), 1u);
+  EXPECT_EQ(outbox_b->front().entity_id, b);
+  EXPECT_FALSE(store().ListOutbox(a, 0).ok());
+}
+
+TEST_P(StoreTest, SixteenThreadsRecordingOneReceiptStoreItOnce) {
+  std::int64_t a = NewEntity(1);
+  DebtPosition p = StoreSinglePosition(store(), a);
+  StoredReceipt r = Classified(MakeReceipt("TOKEN-RACE"), p.options[0].id);
+  constexpr int kThreads = 16;
+  std::vector<std::string> results(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      // Every thread read version 1 before anyone wrote.
+      auto outcome = store().RecordReceipt(a, r, PayAll(p, p.version), true);
+      if (!outcome.ok()) {
+        results[t] = outcome.error().ToText() + " | " + outcome.error().detail;
+      } else {
+        results[t] = outcome->duplicate ? "duplicate" : "stored";
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::map<std::string, int> counts;
+  for (const auto& res : results) ++counts[res];
+  EXPECT_EQ(counts["stored"], 1);
+  EXPECT_EQ(counts["duplicate"], kThreads - 1);
+  EXPECT_EQ(CountRows("receipt"), 1);
+  EXPECT_EQ(CountRows("outbox"), 1);
+  auto pos = store().GetPosition(a, p.iupd);
+  ASSERT_TRUE(pos.ok() && pos->has_value());
+  EXPECT_EQ((*pos)->version, p.version + 1);
 }
 
 // ---- Hostile input -------------------------------------------------------------------------
