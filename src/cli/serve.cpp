@@ -2,6 +2,8 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "app/demo.hpp"
@@ -11,6 +13,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "log/log.hpp"
+#include "nodesim/simulator.hpp"
 #include "soap/station_handler.hpp"
 #include "web/home.hpp"
 
@@ -32,6 +35,77 @@ http::ServerOptions ToServerOptions(const HttpConfig& c) {
   o.max_connections = static_cast<std::size_t>(c.max_connections);
   o.shutdown_grace = std::chrono::milliseconds(c.shutdown_grace_ms);
   return o;
+}
+
+// Drops request/response bodies older than the retention from the event log, at start-up and
+// then hourly (they may hold personal data; the rows stay for audit).
+class BodyRetention {
+ public:
+  BodyRetention(Store& store, const Clock& clock, std::int64_t days)
+      : thread_([this, &store, &clock, days] {
+          std::unique_lock lock(mu_);
+          while (!stop_) {
+            lock.unlock();
+            auto purged = store.PurgeEventBodies(clock.Now() - std::chrono::days{days});
+            if (!purged.ok()) {
+              log::LogEvent(log::Level::kWarn, "event_body_purge_failed",
+                            {{"error", purged.error().ToText()}});
+            } else if (*purged > 0) {
+              log::LogEvent(log::Level::kInfo, "event_bodies_purged", {{"events", *purged}});
+            }
+            lock.lock();
+            cv_.wait_for(lock, std::chrono::hours{1}, [this] { return stop_; });
+          }
+        }) {}
+  ~BodyRetention() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+// In a demo, pagoPA Checkout and the node are simulated next to the platform (src/nodesim), on
+// the next port, so a newcomer can pay a demo notice from a browser or with `node-sim pay`.
+struct DemoSimulator {
+  std::unique_ptr<nodesim::NodeSimulator> simulator;
+  http::Router router;
+  std::unique_ptr<http::Server> server;
+};
+
+std::unique_ptr<DemoSimulator> StartDemoSimulator(const HttpConfig& http_config,
+                                                  std::uint16_t station_port,
+                                                  const std::string& station_path,
+                                                  const StationConfig& station, const Clock& clock) {
+  auto demo = std::make_unique<DemoSimulator>();
+  nodesim::SimulatorOptions options;
+  options.station_url = "http://" + http_config.host + ":" + std::to_string(station_port) + station_path;
+  if (!station.broker_fiscal_code.empty()) options.broker_id = station.broker_fiscal_code;
+  if (!station.station_ids.empty()) options.station_id = station.station_ids.front();
+  demo->simulator = nodesim::NewNodeSimulator(options, clock);
+  demo->simulator->AddRoutes(demo->router);
+  http::ServerOptions server_options;
+  server_options.host = http_config.host;
+  server_options.threads = 2;
+  for (std::uint16_t port : {static_cast<std::uint16_t>(station_port + 1), std::uint16_t{0}}) {
+    server_options.port = port;
+    auto started = http::StartServer(server_options, [r = &demo->router](const http::Request& q) {
+      return r->Handle(q);
+    });
+    if (started.ok()) {
+      demo->server = std::move(*started);
+      return demo;
+    }
+  }
+  return nullptr;
 }
 
 struct ServeArgs {
@@ -110,7 +184,34 @@ int Serve(const Globals& g, const ServeArgs& args) {
                 static_cast<unsigned>((*server)->port()), station_options.path.c_str());
   }
   std::fflush(stdout);
+  BodyRetention retention(store, *rt->clock, config->pagopa.event_body_retention_days);
+  std::unique_ptr<DemoSimulator> simulator;
+  if (args.demo) {
+    simulator = StartDemoSimulator(config->http, (*server)->port(), station_options.path,
+                                   *station_config, *rt->clock);
+    if (simulator) {
+      std::printf("node simulator (pagoPA Checkout and the node) on http://%s:%u/: "
+                  "POST /checkout/ec/v2/carts to pay from a portal\n",
+                  config->http.host.c_str(), static_cast<unsigned>(simulator->server->port()));
+    }
+    PositionFilter valid;
+    valid.status = PositionStatus::kValid;
+    valid.limit = 1;
+    auto entities = store.ListEntities();
+    if (entities.ok() && !entities->empty()) {
+      auto some = store.ListPositions(entities->front().id, valid);
+      if (some.ok() && !some->empty()) {
+        std::printf("pay a demo notice: incasso node-sim pay --station http://%s:%u%s --ec %s "
+                    "--notice %s\n",
+                    config->http.host.c_str(), static_cast<unsigned>((*server)->port()),
+                    station_options.path.c_str(), entities->front().fiscal_code.c_str(),
+                    some->front().options.front().nav.c_str());
+      }
+    }
+    std::fflush(stdout);
+  }
   http::WaitForShutdownSignal(**server);
+  if (simulator) simulator->server->Stop();
   events.Flush();
   std::printf("incasso stopped\n");
   return 0;
