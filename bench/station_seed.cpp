@@ -104,7 +104,7 @@ int Run(int argc, char** argv) {
   const StoreOptions options{argv[1], 8, 30000};
   const int count = std::atoi(argv[2]);
   const std::string nav_path = argv[3];
-  const int threads = argc > 4 ? std::max(1, std::atoi(argv[4])) : 2;
+  const int threads = argc > 4 ? std::max(1, std::atoi(argv[4])) : 1;
   if (count < 1 || count > 1000000) return Die("COUNT must be 1..1000000");
 
   auto migrated = MigrateStore(options);
@@ -158,7 +158,11 @@ int Run(int argc, char** argv) {
       lines[static_cast<size_t>(i)] = fmt::format(
           "{}\t{}\t{}\t{}\t{}\t{}\n", o.nav, o.iuv, o.amount, o.transfers.size(),
           o.transfers[0].amount, o.transfers.size() > 1 ? o.transfers[1].amount : 0);
-      if ((i + 1) % 20000 == 0) std::fprintf(stderr, "  %d positions...\n", i + 1);
+      if ((i + 1) % 20000 == 0) {
+        const double s =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        std::fprintf(stderr, "  %d positions after %.1f s\n", i + 1, s);
+      }
     }
   };
   std::vector<std::thread> pool;

@@ -3,11 +3,15 @@
 # or as a user with sudo, and can be re-run at will (builds are incremental, ccache is used when
 # installed).
 #
-#   1. dependencies: scripts/install-deps.sh --test (build packages plus PostgreSQL 15)
+#   1. dependencies: scripts/install-deps.sh --test (build packages plus PostgreSQL 15 and
+#      Chromium)
 #   2. a throwaway PostgreSQL 15 cluster (scripts/lib/pg.sh), exported to the tests as
 #      INCASSO_TEST_POSTGRES_URL; stopped and deleted on exit, whatever happens
 #   3. release build (RelWithDebInfo, every target) and every test: ctest --preset release
-#   4. debug build with AddressSanitizer + UndefinedBehaviorSanitizer and the unit tests:
+#   4. browser end-to-end tests against the release binary: `npm ci` in tests/e2e (playwright-core,
+#      axe-core; Node.js >= 20 from the machine), then `node --test tests/e2e/*.e2e.mjs` in Debian's
+#      headless Chromium; the payment page's screenshot is left in build/release/e2e/
+#   5. debug build with AddressSanitizer + UndefinedBehaviorSanitizer and the unit tests:
 #      ctest --preset debug
 #
 # Every stage runs even if an earlier build or test stage failed; the exit status is non-zero
@@ -73,6 +77,47 @@ run_ctest() {
   return "$status"
 }
 
+# run_e2e: the browser end-to-end tests (tests/e2e/*.e2e.mjs, node's test runner) against the
+# release binary. Bounded: `npm ci` and the test run have their own time limits (the stage stays
+# under 3 minutes); the tests start and stop their own servers and browser.
+e2e_install_timeout=45
+e2e_run_timeout=120
+run_e2e() {
+  local dir="$repo_root/tests/e2e"
+  local bin="$repo_root/build/release/src/bin/incasso"
+  local log="$repo_root/build/release/e2e-output.log"
+  local node_major
+  node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if ((node_major < 20)); then
+    echo "the e2e tests need Node.js 20 or later with npm (found: $(node --version 2>&1 || true))"
+    return 1
+  fi
+  if [[ ! -x ${CHROMIUM_PATH:-/usr/bin/chromium} ]]; then
+    echo "no Chromium at ${CHROMIUM_PATH:-/usr/bin/chromium} (scripts/install-deps.sh --test)"
+    return 1
+  fi
+  (cd "$dir" && timeout -k 5 "$e2e_install_timeout" npm ci --no-audit --no-fund) || return 1
+  local files=("$dir"/*.e2e.mjs)
+  mkdir -p "$repo_root/build/release/e2e"
+  # node's runner prints TAP here (not a terminal), closing with "# pass N" and "# fail N".
+  INCASSO_BIN="$bin" INCASSO_E2E_SCREENSHOT="$repo_root/build/release/e2e/checkout-page.png" \
+    timeout -k 5 "$e2e_run_timeout" node --test "${files[@]}" 2>&1 | tee "$log"
+  local status=${PIPESTATUS[0]}
+  if ((status == 124)); then
+    echo "the e2e tests did not finish within ${e2e_run_timeout}s"
+  fi
+  local pass fail
+  pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -n 1)
+  fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -n 1)
+  tests_passed=$((tests_passed + ${pass:-0}))
+  tests_failed=$((tests_failed + ${fail:-0}))
+  if ((status == 0 && ${pass:-0} == 0)); then
+    echo "no e2e test ran"
+    return 1
+  fi
+  return "$status"
+}
+
 configure_and_build() {
   local preset=$1
   reset_stale_cmake_cache "$repo_root/build/$preset" "$repo_root"
@@ -91,6 +136,7 @@ fi
 
 if run_stage "Release: configure and build" configure_and_build release; then
   run_stage "Release: all tests (ctest --preset release)" run_ctest release || true
+  run_stage "Release: browser end-to-end tests (tests/e2e)" run_e2e || true
 fi
 
 if run_stage "Debug (ASan+UBSan): configure and build" configure_and_build debug; then
@@ -117,7 +163,8 @@ if ((${#failed[@]} > 0)); then
 else
   echo "All stages passed."
 fi
-# Both test runs together, in the plain form CI reads; last line on purpose.
+# Every test run together (both ctest presets and the e2e tests), in the plain form CI reads;
+# last line on purpose.
 echo "tests: $tests_passed passed, $tests_failed failed"
 if ((${#failed[@]} > 0)); then
   exit 1

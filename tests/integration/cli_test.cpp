@@ -280,6 +280,22 @@ TEST_P(CliTest, ServeDemoAnswersProbesAndStopsOnSigterm) {
   std::string home = HttpGet(port, "/");
   EXPECT_NE(home.find("Comune di Valdimonte"), std::string::npos);
   EXPECT_NE(home.find("X-Request-Id"), std::string::npos);
+  // The demo prints how to pay a notice through the node simulator; doing it pays the notice.
+  std::string pay_line = server.WaitForLine("pay a demo notice:", std::chrono::seconds(10));
+  ASSERT_TRUE(std::regex_search(pay_line, m, std::regex("--notice (\\d{18})"))) << pay_line;
+  std::string notice = m[1];
+  auto pay = RunProcess({kBinary, "node-sim", "pay", "--station",
+                         "http://127.0.0.1:" + std::to_string(port) + "/pagopa/paForNode", "--ec",
+                         "00123456782", "--notice", notice},
+                        {}, dir_.string());
+  EXPECT_EQ(pay.exit_code, 0) << pay.out << pay.err;
+  EXPECT_NE(pay.out.find("paSendRTV2"), std::string::npos) << pay.out;
+  auto again = RunProcess({kBinary, "node-sim", "pay", "--station",
+                           "http://127.0.0.1:" + std::to_string(port) + "/pagopa/paForNode",
+                           "--ec", "00123456782", "--notice", notice},
+                          {}, dir_.string());
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.out.find("PAA_PAGAMENTO_DUPLICATO"), std::string::npos) << again.out;
   auto start = std::chrono::steady_clock::now();
   server.Signal(SIGTERM);
   int code = server.WaitExit(std::chrono::seconds(5));
@@ -293,6 +309,17 @@ TEST_P(CliTest, ServeDemoAnswersProbesAndStopsOnSigterm) {
     EXPECT_NE(positions.out.find(std::string("\"status\":\"") + s + "\""), std::string::npos) << s;
   }
   EXPECT_EQ(Lines(Run({"entity", "list"}).out), 3);
+  // Every station call is in the event log, bodies included on request.
+  auto events = Run({"events", "--notice", notice, "--bodies"});
+  ASSERT_EQ(events.exit_code, 0) << events.err;
+  for (const char* op : {"paVerifyPaymentNotice", "paGetPaymentV2", "paSendRTV2"}) {
+    EXPECT_NE(events.out.find(std::string("\"operation\":\"") + op + "\""), std::string::npos) << op;
+  }
+  EXPECT_NE(events.out.find("\"faultCode\":\"PAA_PAGAMENTO_DUPLICATO\""), std::string::npos);
+  EXPECT_NE(events.out.find("requestBody"), std::string::npos);
+  auto paid = Run({"position", "list", "--entity", "00123456782", "--status", "PAID", "--limit",
+                   "1000"});
+  EXPECT_NE(paid.out.find(notice), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CliTest,
