@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages that incasso needs to build, run and test.
 #
 # The package list lives in scripts/packages.txt (the only place it is written down): the [build]
-# group always, the [test] group (PostgreSQL 15 server and client) with --test.
+# group always, the [test] group (PostgreSQL 15, Chromium for the browser tests) with --test.
 # Idempotent and quick to re-run: when every package is already installed (checked with dpkg-query)
 # apt is not called at all; otherwise `apt-get update` runs once, then `apt-get install` installs
 # only the missing packages. Works as root or, for another user, through sudo.

@@ -185,14 +185,16 @@ class Endpoint final : public StationEndpoint {
         out.body = request.operation == Operation::kGetPayment
                        ? WriteGetPaymentRes(r, q.header.id_pa, &out.detail)
                        : WriteGetPaymentV2Response(r, q.header.id_pa, &out.detail);
+        if (out.fault_code.empty()) NoteActivation(q.notice_number);
         break;
       }
       case Operation::kSendRT:
       case Operation::kSendRTV2: {
         const auto& q = std::get<SendReceiptCommand>(request.request);
-        // The receipt's kind depends on whether a paGetPayment was seen for the notice: make
-        // sure the event log holds the calls answered so far.
-        events_.Flush();
+        // The receipt's kind depends on whether a paGetPayment was seen for the notice (event
+        // log). Only an activation answered moments ago can still be waiting in the recorder:
+        // flush then, and only then (a flush costs a write transaction on the receipt path).
+        if (RecentlyActivated(q.receipt.notice_number)) events_.Flush();
         auto r = AcceptReceipt(ctx_, config_, q);
         out.fault_code = FaultCodeOf(r);
         if (const auto* ok = std::get_if<ReceiptAccepted>(&r)) out.detail = ToString(ok->kind);
@@ -214,6 +216,31 @@ class Endpoint final : public StationEndpoint {
       out.fault_code = "PAA_SYSTEM_ERROR";
     }
     return out;
+  }
+
+  // Activations of the last few seconds, by notice number: the event recorder writes within
+  // its flush interval (50 ms), so older ones are in the database already.
+  static constexpr std::chrono::seconds kActivationWindow{2};
+
+  void NoteActivation(const std::string& nav) {
+    const auto now = Clock::now();
+    std::lock_guard lock(activations_mu_);
+    // Forget activations older than the window, oldest first: O(1) amortized per call.
+    while (!activation_order_.empty() && now - activation_order_.front().first > kActivationWindow) {
+      auto it = activations_.find(activation_order_.front().second);
+      if (it != activations_.end() && it->second == activation_order_.front().first) {
+        activations_.erase(it);
+      }
+      activation_order_.pop_front();
+    }
+    activations_[nav] = now;
+    activation_order_.emplace_back(now, nav);
+  }
+
+  bool RecentlyActivated(const std::string& nav) {
+    std::lock_guard lock(activations_mu_);
+    auto it = activations_.find(nav);
+    return it != activations_.end() && Clock::now() - it->second <= kActivationWindow;
   }
 
   std::optional<std::int64_t> EntityId(const std::string& fiscal_code) {
@@ -257,6 +284,9 @@ class Endpoint final : public StationEndpoint {
   StationOptions options_;
   std::mutex cache_mu_;
   std::unordered_map<std::string, std::int64_t> entity_ids_;
+  std::mutex activations_mu_;
+  std::unordered_map<std::string, Clock::time_point> activations_;
+  std::deque<std::pair<Clock::time_point, std::string>> activation_order_;
   DeadlineExecutor executor_;  // last: its threads stop first
 };
 

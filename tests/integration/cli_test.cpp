@@ -316,6 +316,8 @@ TEST_P(CliTest, ServeDemoAnswersProbesAndStopsOnSigterm) {
     EXPECT_NE(events.out.find(std::string("\"operation\":\"") + op + "\""), std::string::npos) << op;
   }
   EXPECT_NE(events.out.find("\"faultCode\":\"PAA_PAGAMENTO_DUPLICATO\""), std::string::npos);
+  // The receipt followed an activation moments before: a normal payment, not "not activated".
+  EXPECT_NE(events.out.find("\"detail\":\"NORMAL\""), std::string::npos) << events.out;
   EXPECT_NE(events.out.find("requestBody"), std::string::npos);
   auto paid = Run({"position", "list", "--entity", "00123456782", "--status", "PAID", "--limit",
                    "1000"});
