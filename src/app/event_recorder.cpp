@@ -27,10 +27,9 @@ struct EventRecorder::State {
   void Run() {
     std::unique_lock lock(mu);
     while (true) {
-      wake.wait_for(lock, options.flush_interval,
-                    [&] {
-                      return stopping || flush_requested || pending.size() >= options.batch_size;
-                    });
+      wake.wait_for(lock, options.flush_interval, [&] {
+        return stopping || flush_requested || pending.size() >= options.batch_size;
+      });
       if (pending.empty()) {
         flush_requested = false;
         if (stopping) return;

@@ -1,8 +1,8 @@
 // incasso serve: the HTTP server. Probes: /healthz (process up), /readyz (database reachable).
 #include <CLI/CLI.hpp>
-#include <cstdio>
 #include <algorithm>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 
@@ -84,10 +84,12 @@ struct DemoSimulator {
 std::unique_ptr<DemoSimulator> StartDemoSimulator(const HttpConfig& http_config,
                                                   std::uint16_t station_port,
                                                   const std::string& station_path,
-                                                  const StationConfig& station, const Clock& clock) {
+                                                  const StationConfig& station,
+                                                  const Clock& clock) {
   auto demo = std::make_unique<DemoSimulator>();
   nodesim::SimulatorOptions options;
-  options.station_url = "http://" + http_config.host + ":" + std::to_string(station_port) + station_path;
+  options.station_url =
+      "http://" + http_config.host + ":" + std::to_string(station_port) + station_path;
   if (!station.broker_fiscal_code.empty()) options.broker_id = station.broker_fiscal_code;
   if (!station.station_ids.empty()) options.station_id = station.station_ids.front();
   demo->simulator = nodesim::NewNodeSimulator(options, clock);
@@ -97,9 +99,8 @@ std::unique_ptr<DemoSimulator> StartDemoSimulator(const HttpConfig& http_config,
   server_options.threads = 2;
   for (std::uint16_t port : {static_cast<std::uint16_t>(station_port + 1), std::uint16_t{0}}) {
     server_options.port = port;
-    auto started = http::StartServer(server_options, [r = &demo->router](const http::Request& q) {
-      return r->Handle(q);
-    });
+    auto started = http::StartServer(
+        server_options, [r = &demo->router](const http::Request& q) { return r->Handle(q); });
     if (started.ok()) {
       demo->server = std::move(*started);
       return demo;
@@ -174,9 +175,10 @@ int Serve(const Globals& g, const ServeArgs& args) {
               std::string(store.Backend()).c_str());
   std::fflush(stdout);
   if (station_config->broker_fiscal_code.empty() || station_config->station_ids.empty()) {
-    std::printf("warning: no broker or station configured ([pagopa] in the configuration); the "
-                "station at %s answers every call with a configuration fault\n",
-                station_options.path.c_str());
+    std::printf(
+        "warning: no broker or station configured ([pagopa] in the configuration); the "
+        "station at %s answers every call with a configuration fault\n",
+        station_options.path.c_str());
   } else {
     std::printf("pagoPA station %s for broker %s at http://%s:%u%s\n",
                 station_config->station_ids.front().c_str(),
@@ -190,9 +192,10 @@ int Serve(const Globals& g, const ServeArgs& args) {
     simulator = StartDemoSimulator(config->http, (*server)->port(), station_options.path,
                                    *station_config, *rt->clock);
     if (simulator) {
-      std::printf("node simulator (pagoPA Checkout and the node) on http://%s:%u/: "
-                  "POST /checkout/ec/v2/carts to pay from a portal\n",
-                  config->http.host.c_str(), static_cast<unsigned>(simulator->server->port()));
+      std::printf(
+          "node simulator (pagoPA Checkout and the node) on http://%s:%u/: "
+          "POST /checkout/ec/v2/carts to pay from a portal\n",
+          config->http.host.c_str(), static_cast<unsigned>(simulator->server->port()));
     }
     PositionFilter valid;
     valid.status = PositionStatus::kValid;
@@ -201,11 +204,12 @@ int Serve(const Globals& g, const ServeArgs& args) {
     if (entities.ok() && !entities->empty()) {
       auto some = store.ListPositions(entities->front().id, valid);
       if (some.ok() && !some->empty()) {
-        std::printf("pay a demo notice: incasso node-sim pay --station http://%s:%u%s --ec %s "
-                    "--notice %s\n",
-                    config->http.host.c_str(), static_cast<unsigned>((*server)->port()),
-                    station_options.path.c_str(), entities->front().fiscal_code.c_str(),
-                    some->front().options.front().nav.c_str());
+        std::printf(
+            "pay a demo notice: incasso node-sim pay --station http://%s:%u%s --ec %s "
+            "--notice %s\n",
+            config->http.host.c_str(), static_cast<unsigned>((*server)->port()),
+            station_options.path.c_str(), entities->front().fiscal_code.c_str(),
+            some->front().options.front().nav.c_str());
       }
     }
     std::fflush(stdout);

@@ -198,8 +198,8 @@ class Endpoint final : public StationEndpoint {
         auto r = AcceptReceipt(ctx_, config_, q);
         out.fault_code = FaultCodeOf(r);
         if (const auto* ok = std::get_if<ReceiptAccepted>(&r)) out.detail = ToString(ok->kind);
-        out.body = request.operation == Operation::kSendRT ? WriteSendRTRes(r)
-                                                           : WriteSendRTV2Response(r);
+        out.body =
+            request.operation == Operation::kSendRT ? WriteSendRTRes(r) : WriteSendRTV2Response(r);
         break;
       }
       case Operation::kDemandPaymentNotice: {
@@ -226,7 +226,8 @@ class Endpoint final : public StationEndpoint {
     const auto now = Clock::now();
     std::lock_guard lock(activations_mu_);
     // Forget activations older than the window, oldest first: O(1) amortized per call.
-    while (!activation_order_.empty() && now - activation_order_.front().first > kActivationWindow) {
+    while (!activation_order_.empty() &&
+           now - activation_order_.front().first > kActivationWindow) {
       auto it = activations_.find(activation_order_.front().second);
       if (it != activations_.end() && it->second == activation_order_.front().first) {
         activations_.erase(it);

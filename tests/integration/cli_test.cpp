@@ -291,8 +291,8 @@ TEST_P(CliTest, ServeDemoAnswersProbesAndStopsOnSigterm) {
   EXPECT_EQ(pay.exit_code, 0) << pay.out << pay.err;
   EXPECT_NE(pay.out.find("paSendRTV2"), std::string::npos) << pay.out;
   auto again = RunProcess({kBinary, "node-sim", "pay", "--station",
-                           "http://127.0.0.1:" + std::to_string(port) + "/pagopa/paForNode",
-                           "--ec", "00123456782", "--notice", notice},
+                           "http://127.0.0.1:" + std::to_string(port) + "/pagopa/paForNode", "--ec",
+                           "00123456782", "--notice", notice},
                           {}, dir_.string());
   EXPECT_NE(again.exit_code, 0);
   EXPECT_NE(again.out.find("PAA_PAGAMENTO_DUPLICATO"), std::string::npos) << again.out;
@@ -313,14 +313,15 @@ TEST_P(CliTest, ServeDemoAnswersProbesAndStopsOnSigterm) {
   auto events = Run({"events", "--notice", notice, "--bodies"});
   ASSERT_EQ(events.exit_code, 0) << events.err;
   for (const char* op : {"paVerifyPaymentNotice", "paGetPaymentV2", "paSendRTV2"}) {
-    EXPECT_NE(events.out.find(std::string("\"operation\":\"") + op + "\""), std::string::npos) << op;
+    EXPECT_NE(events.out.find(std::string("\"operation\":\"") + op + "\""), std::string::npos)
+        << op;
   }
   EXPECT_NE(events.out.find("\"faultCode\":\"PAA_PAGAMENTO_DUPLICATO\""), std::string::npos);
   // The receipt followed an activation moments before: a normal payment, not "not activated".
   EXPECT_NE(events.out.find("\"detail\":\"NORMAL\""), std::string::npos) << events.out;
   EXPECT_NE(events.out.find("requestBody"), std::string::npos);
-  auto paid = Run({"position", "list", "--entity", "00123456782", "--status", "PAID", "--limit",
-                   "1000"});
+  auto paid =
+      Run({"position", "list", "--entity", "00123456782", "--status", "PAID", "--limit", "1000"});
   EXPECT_NE(paid.out.find(notice), std::string::npos);
 }
 

@@ -3,9 +3,8 @@
 //   PAA_RECEIPT_DUPLICATA;
 // - kill -9 during a stream of paSendRTV2: after a restart every receipt answered OK is stored,
 //   exactly once, and the node's retries of the others complete the set.
-#include <signal.h>
-
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <atomic>
 #include <regex>
@@ -113,7 +112,8 @@ class StationCrashTest : public ::testing::TestWithParam<std::string> {
     if (!resp.ok()) return "ERROR";
     if (resp->body.find("<outcome>OK</outcome>") != std::string::npos) return "OK";
     std::smatch m;
-    if (std::regex_search(resp->body, m, std::regex("<faultCode>([A-Z_]+)</faultCode>"))) return m[1];
+    if (std::regex_search(resp->body, m, std::regex("<faultCode>([A-Z_]+)</faultCode>")))
+      return m[1];
     return "ERROR";
   }
 
@@ -226,7 +226,8 @@ TEST_P(StationCrashTest, KillDuringReceiptsLosesNothingAnsweredOk) {
   EXPECT_EQ(after->size(), static_cast<size_t>(kReceipts));
   EXPECT_EQ(unique.size(), static_cast<size_t>(kReceipts));
   AppContext ctx{*store_, *clock_};
-  auto paid = ListPositions(ctx, kEntity, PositionFilter{.status = PositionStatus::kPaid, .limit = 1000});
+  auto paid =
+      ListPositions(ctx, kEntity, PositionFilter{.status = PositionStatus::kPaid, .limit = 1000});
   ASSERT_TRUE(paid.ok());
   EXPECT_EQ(paid->size(), static_cast<size_t>(kReceipts));
 }

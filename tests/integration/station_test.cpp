@@ -16,6 +16,7 @@
 #include "core/time.hpp"
 #include "storage/open_store.hpp"
 #include "tests/support/databases.hpp"
+#include "tests/support/hooked_store.hpp"
 
 namespace incasso {
 namespace {
@@ -30,124 +31,7 @@ constexpr const char* kBankIban = "IT67V0542404200000000123456";
 constexpr const char* kOtherBankIban = "IT84P0103004200000001234567";
 constexpr const char* kPostalIban = "IT30O0760103200000012345678";
 
-// ---- A Store that forwards to another, with hooks for interleavings and faults --------------
-
-class HookedStore final : public Store {
- public:
-  explicit HookedStore(Store& inner) : inner_(inner) {}
-
-  // Runs once, before the next RecordReceipt reaches the database.
-  std::function<void()> before_record;
-  // When set, these calls fail with kUnavailable.
-  std::atomic<bool> fail_reads{false};
-  std::atomic<bool> fail_record{false};
-
-  std::string_view Backend() const override { return inner_.Backend(); }
-  Status Ping() override { return inner_.Ping(); }
-  Status SaveIntermediary(const Intermediary& i) override { return inner_.SaveIntermediary(i); }
-  Result<std::optional<Intermediary>> GetIntermediary() override {
-    return inner_.GetIntermediary();
-  }
-  Status SaveStation(const Station& s) override { return inner_.SaveStation(s); }
-  Result<std::vector<Station>> ListStations() override { return inner_.ListStations(); }
-  Result<Entity> CreateEntity(const Entity& e) override { return inner_.CreateEntity(e); }
-  Status UpdateEntity(const Entity& e) override { return inner_.UpdateEntity(e); }
-  Result<std::optional<Entity>> FindEntityById(std::int64_t id) override {
-    return inner_.FindEntityById(id);
-  }
-  Result<std::optional<Entity>> FindEntityByFiscalCode(std::string_view fc) override {
-    return inner_.FindEntityByFiscalCode(fc);
-  }
-  Result<std::optional<Entity>> FindEntityBySlug(std::string_view slug) override {
-    return inner_.FindEntityBySlug(slug);
-  }
-  Result<std::vector<Entity>> ListEntities() override { return inner_.ListEntities(); }
-  Result<IbanAccount> AddIbanAccount(std::int64_t id, const IbanAccount& a) override {
-    return inner_.AddIbanAccount(id, a);
-  }
-  Result<std::vector<IbanAccount>> ListIbanAccounts(std::int64_t id) override {
-    return inner_.ListIbanAccounts(id);
-  }
-  Result<Service> AddService(std::int64_t id, const Service& s) override {
-    return inner_.AddService(id, s);
-  }
-  Result<std::vector<Service>> ListServices(std::int64_t id) override {
-    return inner_.ListServices(id);
-  }
-  Result<std::optional<Service>> FindServiceByCode(std::int64_t id,
-                                                   std::string_view code) override {
-    return inner_.FindServiceByCode(id, code);
-  }
-  Result<std::uint64_t> ReserveIuvBases(std::int64_t id, int count) override {
-    return inner_.ReserveIuvBases(id, count);
-  }
-  Result<DebtPosition> InsertPosition(std::int64_t id, const DebtPosition& p) override {
-    return inner_.InsertPosition(id, p);
-  }
-  Result<std::optional<DebtPosition>> GetPosition(std::int64_t id, std::string_view iupd) override {
-    return inner_.GetPosition(id, iupd);
-  }
-  Result<std::optional<DebtPosition>> FindPositionByNoticeNumber(std::int64_t id,
-                                                                 std::string_view nav) override {
-    if (fail_reads) return Unavailable("injected", "injected read failure");
-    return inner_.FindPositionByNoticeNumber(id, nav);
-  }
-  Result<std::vector<DebtPosition>> ListPositions(std::int64_t id,
-                                                  const PositionFilter& f) override {
-    return inner_.ListPositions(id, f);
-  }
-  Result<std::int64_t> CountPositions(std::int64_t id) override {
-    return inner_.CountPositions(id);
-  }
-  Status UpdatePositionStatus(std::int64_t id, std::string_view iupd, std::int64_t v,
-                              PositionStatus s, TimePoint now) override {
-    return inner_.UpdatePositionStatus(id, iupd, v, s, now);
-  }
-  Result<bool> InsertReceipt(std::int64_t id, const Receipt& r) override {
-    return inner_.InsertReceipt(id, r);
-  }
-  Result<std::optional<Receipt>> GetReceipt(std::int64_t id, std::string_view rid) override {
-    return inner_.GetReceipt(id, rid);
-  }
-  Result<RecordReceiptOutcome> RecordReceipt(std::int64_t id, const StoredReceipt& r,
-                                             const std::optional<PaymentUpdate>& u,
-                                             bool notify) override {
-    if (fail_record) return Unavailable("injected", "injected write failure");
-    if (before_record) {
-      auto hook = std::move(before_record);
-      before_record = nullptr;
-      hook();
-    }
-    ++record_calls;
-    return inner_.RecordReceipt(id, r, u, notify);
-  }
-  Result<std::vector<StoredReceipt>> ListReceipts(std::int64_t id,
-                                                  const ReceiptFilter& f) override {
-    return inner_.ListReceipts(id, f);
-  }
-  Result<std::vector<OutboxMessage>> ListOutbox(std::int64_t id, int limit) override {
-    return inner_.ListOutbox(id, limit);
-  }
-  Status AppendEvent(const Event& e) override { return inner_.AppendEvent(e); }
-  Status AppendEvents(const std::vector<Event>& events) override {
-    return inner_.AppendEvents(events);
-  }
-  Result<std::vector<Event>> ListEvents(const EventFilter& f) override {
-    return inner_.ListEvents(f);
-  }
-  Result<bool> HasEvent(std::int64_t id, std::string_view nav, const std::vector<std::string>& ops,
-                        std::string_view outcome) override {
-    return inner_.HasEvent(id, nav, ops, outcome);
-  }
-  Result<std::int64_t> PurgeEventBodies(TimePoint older_than) override {
-    return inner_.PurgeEventBodies(older_than);
-  }
-
-  std::atomic<int> record_calls{0};
-
- private:
-  Store& inner_;
-};
+using testing::HookedStore;
 
 // ---- Fixture --------------------------------------------------------------------------------
 
