@@ -124,7 +124,7 @@ struct Addressed {
 // refusing them after an institution moved stations loses them (link-it/govpay#832,
 // performance-and-security-notes.md §1.3).
 StationResult<Addressed> CheckHeader(AppContext& ctx, const StationConfig& config,
-                                     const StationHeader& h) {
+                                     const StationHeader& h, bool accept_suspended = false) {
   auto broker = BrokerOf(ctx, config);
   if (!broker.ok()) return SystemError(h.id_broker_pa);
   const std::string& us = broker->empty() ? h.id_broker_pa : *broker;
@@ -141,7 +141,8 @@ StationResult<Addressed> CheckHeader(AppContext& ctx, const StationConfig& confi
   }
   auto entity = ctx.store.FindEntityByFiscalCode(h.id_pa);
   if (!entity.ok()) return SystemError(us);
-  if (!entity->has_value() || (*entity)->status != EntityStatus::kActive) {
+  if (!entity->has_value() ||
+      ((*entity)->status != EntityStatus::kActive && !accept_suspended)) {
     return Fault(
         kIdDominioErrato,
         fmt::format("idPA {} is not an active institution of this intermediary", Echo(h.id_pa)),
@@ -393,7 +394,9 @@ StationResult<PaymentData> GetPayment(AppContext& ctx, const StationConfig& conf
 StationResult<ReceiptAccepted> AcceptReceipt(AppContext& ctx, const StationConfig& config,
                                              const SendReceiptCommand& command) {
   return Guarded<ReceiptAccepted>(config, command.header, [&]() -> StationResult<ReceiptAccepted> {
-    auto addressed = CheckHeader(ctx, config, command.header);
+    // A receipt proves money was taken: it is stored even for a suspended institution (refusing
+    // it would leave it in the node's retry queue and lose it; the institution must see it).
+    auto addressed = CheckHeader(ctx, config, command.header, /*accept_suspended=*/true);
     if (auto* f = std::get_if<PaaFault>(&addressed)) return *f;
     const Entity& e = std::get<Addressed>(addressed).entity;
     if (command.receipt.receipt_id.empty()) {
