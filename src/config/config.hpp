@@ -16,7 +16,7 @@ namespace incasso {
 struct HttpConfig {
   std::string host = "127.0.0.1";
   std::int64_t port = 8080;
-  std::int64_t threads = 0;  // 0 = one per core
+  std::int64_t threads = 0;  // 0 = four per core (see config/incasso.example.toml)
   std::int64_t body_limit_bytes = 1048576;
   std::int64_t read_timeout_ms = 10000;
   std::int64_t write_timeout_ms = 10000;

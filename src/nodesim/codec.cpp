@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdint>
 
+#include "core/text.hpp"
+
 namespace incasso::nodesim {
 namespace {
 
@@ -108,32 +110,7 @@ std::map<std::string, std::string> ParseForm(std::string_view body) {
   return out;
 }
 
-std::string EscapeHtml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string EscapeHtml(std::string_view text) { return EscapeMarkup(text); }
 
 bool SecretEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

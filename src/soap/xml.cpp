@@ -10,6 +10,8 @@
 #include <mutex>
 #include <utility>
 
+#include "core/text.hpp"
+
 namespace incasso::soap {
 namespace {
 
@@ -420,31 +422,6 @@ Result<XmlDocument> ParseXml(std::string_view text, const XmlLimits& limits) {
   return XmlDocument(doc);
 }
 
-std::string EscapeXml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string EscapeXml(std::string_view text) { return EscapeMarkup(text); }
 
 }  // namespace incasso::soap

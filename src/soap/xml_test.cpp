@@ -160,7 +160,7 @@ TEST(ParseXml, ParsesConcurrently) {
 }
 
 TEST(EscapeXml, EscapesTheFiveSpecialCharacters) {
-  EXPECT_EQ(EscapeXml("a&b<c>d\"e'f"), "a&amp;b&lt;c&gt;d&quot;e&apos;f");
+  EXPECT_EQ(EscapeXml("a&b<c>d\"e'f"), "a&amp;b&lt;c&gt;d&quot;e&#39;f");
   EXPECT_EQ(EscapeXml("caf\xC3\xA9"), "caf\xC3\xA9");
   EXPECT_EQ(EscapeXml(""), "");
 }

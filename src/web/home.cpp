@@ -2,36 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
 #include "http/router.hpp"
 
 namespace incasso::web {
 
-std::string EscapeHtml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string EscapeHtml(std::string_view text) { return EscapeMarkup(text); }
 
 void AddHomePage(http::Router& router, AppContext& ctx) {
   router.Add("GET", "/", [&ctx](const http::Request& req) {

@@ -137,7 +137,7 @@ TEST_P(AllocationTest, TwoProcessesNeverShareANumber) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AllocationTest, ::testing::Values("sqlite", "postgresql"),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
 }  // namespace incasso

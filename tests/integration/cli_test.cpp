@@ -327,7 +327,7 @@ TEST_P(CliTest, ServeDemoAnswersProbesAndStopsOnSigterm) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, CliTest,
                          ::testing::Values(Backend{"sqlite"}, Backend{"postgresql"}),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& param_info) { return param_info.param.name; });
 
 }  // namespace
 }  // namespace incasso

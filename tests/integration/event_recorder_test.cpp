@@ -14,13 +14,8 @@ namespace {
 class EventRecorderTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    std::string url = testing::FreshDatabaseUrl(GetParam(), tmp_.path());
-    if (url.empty()) GTEST_SKIP() << "set INCASSO_TEST_POSTGRES_URL to run on PostgreSQL";
-    StoreOptions options{url, 4, 5000};
-    ASSERT_TRUE(MigrateStore(options).ok());
-    auto store = OpenStore(options);
-    ASSERT_TRUE(store.ok()) << store.error().ToText();
-    store_ = std::move(*store);
+    store_ = testing::OpenFreshStore(GetParam(), tmp_.path());
+    if (!store_) GTEST_SKIP() << "set INCASSO_TEST_POSTGRES_URL to run on PostgreSQL";
   }
 
   static Event Sample(int thread, int i) {
@@ -78,7 +73,7 @@ TEST_P(EventRecorderTest, DestructionWritesWhatIsPending) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, EventRecorderTest, ::testing::Values("sqlite", "postgresql"),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
 }  // namespace incasso

@@ -19,13 +19,8 @@ const TimePoint kNow = *ParseDateTime("2026-11-26T10:00:00Z");
 class PositionsTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    std::string url = testing::FreshDatabaseUrl(GetParam(), tmp_.path());
-    if (url.empty()) GTEST_SKIP() << "set INCASSO_TEST_POSTGRES_URL to run on PostgreSQL";
-    StoreOptions options{url, 4, 5000};
-    ASSERT_TRUE(MigrateStore(options).ok());
-    auto store = OpenStore(options);
-    ASSERT_TRUE(store.ok()) << store.error().ToText();
-    store_ = std::move(*store);
+    store_ = testing::OpenFreshStore(GetParam(), tmp_.path());
+    if (!store_) GTEST_SKIP() << "set INCASSO_TEST_POSTGRES_URL to run on PostgreSQL";
   }
 
   AppContext Ctx() { return AppContext{*store_, clock_}; }
@@ -153,7 +148,9 @@ TEST_P(PositionsTest, DemoRegionLoadsOnceWithPositionsInManyStates) {
   std::set<PositionStatus> states;
   int with_instalments = 0;
   for (const char* cf : {"00123456782", "80012345676", "01987654322"}) {
-    auto list = ListPositions(ctx, cf, PositionFilter{.limit = 1000});
+    PositionFilter all;
+    all.limit = 1000;
+    auto list = ListPositions(ctx, cf, all);
     ASSERT_TRUE(list.ok());
     for (const auto& p : *list) {
       states.insert(p.status);
@@ -170,7 +167,7 @@ TEST_P(PositionsTest, DemoRegionLoadsOnceWithPositionsInManyStates) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PositionsTest, ::testing::Values("sqlite", "postgresql"),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
 }  // namespace incasso

@@ -198,7 +198,9 @@ TEST_P(StationCrashTest, KillDuringReceiptsLosesNothingAnsweredOk) {
   ASSERT_LT(answered_ok.size(), static_cast<size_t>(kReceipts)) << "the kill came too late";
 
   // Every receipt answered OK is in the database, before any retry.
-  auto before = store_->ListReceipts(entity_id_, ReceiptFilter{.limit = 1000});
+  ReceiptFilter every;
+  every.limit = 1000;
+  auto before = store_->ListReceipts(entity_id_, every);
   ASSERT_TRUE(before.ok()) << before.error().ToText();
   std::set<std::string> stored;
   for (const auto& r : *before) stored.insert(r.receipt.receipt_id);
@@ -219,21 +221,25 @@ TEST_P(StationCrashTest, KillDuringReceiptsLosesNothingAnsweredOk) {
       EXPECT_TRUE(again == "OK" || again == "PAA_RECEIPT_DUPLICATA") << i << ": " << again;
     }
   }
-  auto after = store_->ListReceipts(entity_id_, ReceiptFilter{.limit = 1000});
+  auto after = store_->ListReceipts(entity_id_, every);
   ASSERT_TRUE(after.ok());
   std::set<std::string> unique;
   for (const auto& r : *after) unique.insert(r.receipt.receipt_id);
   EXPECT_EQ(after->size(), static_cast<size_t>(kReceipts));
   EXPECT_EQ(unique.size(), static_cast<size_t>(kReceipts));
   AppContext ctx{*store_, *clock_};
-  auto paid =
-      ListPositions(ctx, kEntity, PositionFilter{.status = PositionStatus::kPaid, .limit = 1000});
+  auto paid = ListPositions(ctx, kEntity, [] {
+    PositionFilter f;
+    f.status = PositionStatus::kPaid;
+    f.limit = 1000;
+    return f;
+  }());
   ASSERT_TRUE(paid.ok());
   EXPECT_EQ(paid->size(), static_cast<size_t>(kReceipts));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StationCrashTest, ::testing::Values("sqlite", "postgresql"),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
 }  // namespace incasso

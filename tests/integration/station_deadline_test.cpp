@@ -23,13 +23,8 @@ constexpr const char* kEntity = "00123456782";
 class StationDeadlineTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    std::string url = testing::FreshDatabaseUrl(GetParam(), tmp_.path());
-    if (url.empty()) GTEST_SKIP() << "set INCASSO_TEST_POSTGRES_URL to run on PostgreSQL";
-    StoreOptions options{url, 4, 5000};
-    ASSERT_TRUE(MigrateStore(options).ok());
-    auto store = OpenStore(options);
-    ASSERT_TRUE(store.ok()) << store.error().ToText();
-    store_ = std::move(*store);
+    store_ = testing::OpenFreshStore(GetParam(), tmp_.path());
+    if (!store_) GTEST_SKIP() << "set INCASSO_TEST_POSTGRES_URL to run on PostgreSQL";
     hooked_ = std::make_unique<testing::HookedStore>(*store_);
     AppContext ctx{*store_, clock_};
     Entity e;
@@ -150,7 +145,7 @@ TEST_P(StationDeadlineTest, SlowCommitIsAnsweredSystemErrorThenDuplicateOnRetry)
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StationDeadlineTest, ::testing::Values("sqlite", "postgresql"),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
 }  // namespace incasso

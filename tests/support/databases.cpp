@@ -6,6 +6,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "storage/open_store.hpp"
 #include "tests/support/process.hpp"
 
 namespace incasso::testing {
@@ -37,6 +38,18 @@ std::string FreshDatabaseUrl(const std::string& backend, const std::filesystem::
   std::string base = pg;
   return base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
          schema;
+}
+
+std::unique_ptr<Store> OpenFreshStore(const std::string& backend,
+                                      const std::filesystem::path& dir) {
+  std::string url = FreshDatabaseUrl(backend, dir);
+  if (url.empty()) return nullptr;
+  StoreOptions options{url, 4, 5000};
+  auto migrated = MigrateStore(options);
+  if (!migrated.ok()) throw std::runtime_error("cannot migrate: " + migrated.error().ToText());
+  auto store = OpenStore(options);
+  if (!store.ok()) throw std::runtime_error("cannot open: " + store.error().ToText());
+  return std::move(*store);
 }
 
 }  // namespace incasso::testing

@@ -2,7 +2,10 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
+
+#include "app/store.hpp"
 
 namespace incasso::testing {
 
@@ -23,6 +26,10 @@ class TempDir {
 // "postgresql" -> the server of INCASSO_TEST_POSTGRES_URL with a new empty schema selected through
 // libpq's options (search_path); empty string when the variable is unset (the caller skips).
 std::string FreshDatabaseUrl(const std::string& backend, const std::filesystem::path& dir);
+
+// FreshDatabaseUrl, migrated and opened (pool of 4). nullptr when PostgreSQL is not configured;
+// any other failure throws (a broken test environment, not a test result).
+std::unique_ptr<Store> OpenFreshStore(const std::string& backend, const std::filesystem::path& dir);
 
 // A short random token for unique names.
 std::string UniqueToken();
