@@ -52,6 +52,54 @@ Status AssignNoticeNumbers(AppContext& ctx, const Entity& entity, DebtPosition& 
   return Ok();
 }
 
+// Validates a submitted position and makes it what the store keeps: notice numbers assigned,
+// options unpaid, transfers defaulting to the entity, status and publish date as of `now`.
+Status PrepareForStore(AppContext& ctx, const Entity& entity, DebtPosition& p, bool publish,
+                       TimePoint now) {
+  p.entity_id = entity.id;
+  INCASSO_TRY(ValidatePosition(p, entity.fiscal_code, now));
+  INCASSO_TRY(AssignNoticeNumbers(ctx, entity, p));
+  for (auto& o : p.options) {
+    o.status = OptionStatus::kUnpaid;
+    o.payment_date.reset();
+    for (auto& t : o.transfers) {
+      if (t.entity_fiscal_code.empty()) t.entity_fiscal_code = entity.fiscal_code;
+    }
+  }
+  p.status = InitialStatus(p, publish, now);
+  p.updated_at = now;
+  p.publish_date = publish ? std::optional<TimePoint>(now) : std::nullopt;
+  p.payment_date.reset();
+  return Ok();
+}
+
+Result<Entity> ActiveEntity(AppContext& ctx, std::string_view fiscal_code) {
+  auto entity = GetEntity(ctx, fiscal_code);
+  if (!entity.ok()) return entity.error();
+  if (entity->status != EntityStatus::kActive) {
+    return Error{ErrorCode::kForbidden,
+                 {},
+                 fmt::format("institution {} is suspended", entity->fiscal_code),
+                 {}};
+  }
+  return entity;
+}
+
+// GPD lets an institution change or delete a position only while nothing has been paid on it:
+// DRAFT, PUBLISHED, or VALID with every option unpaid (gpd.json PUT/DELETE 409 "existing related
+// payment found").
+Status CheckOpen(const DebtPosition& p, std::string_view action) {
+  bool open = p.status == PositionStatus::kDraft || p.status == PositionStatus::kPublished ||
+              p.status == PositionStatus::kValid;
+  for (const auto& o : p.options) open = open && o.status == OptionStatus::kUnpaid;
+  if (!open) {
+    return Conflict("status", fmt::format("a {} position cannot be {}; only a DRAFT, PUBLISHED or "
+                                          "unpaid VALID one",
+                                          ToString(p.status), action));
+  }
+  return Ok();
+}
+
 }  // namespace
 
 Result<std::vector<NoticeNumber>> AllocateNoticeNumbers(AppContext& ctx, const Entity& entity,
@@ -71,31 +119,12 @@ Result<std::vector<NoticeNumber>> AllocateNoticeNumbers(AppContext& ctx, const E
 
 Result<DebtPosition> CreatePosition(AppContext& ctx, const Caller& caller,
                                     const CreatePositionCommand& cmd) {
-  auto entity = GetEntity(ctx, cmd.entity_fiscal_code);
+  auto entity = ActiveEntity(ctx, cmd.entity_fiscal_code);
   if (!entity.ok()) return entity.error();
-  if (entity->status != EntityStatus::kActive) {
-    return Error{ErrorCode::kForbidden,
-                 {},
-                 fmt::format("institution {} is suspended", entity->fiscal_code),
-                 {}};
-  }
   const TimePoint now = ctx.clock.Now();
   DebtPosition p = cmd.position;
-  p.entity_id = entity->id;
-  INCASSO_TRY(ValidatePosition(p, entity->fiscal_code, now));
-  INCASSO_TRY(AssignNoticeNumbers(ctx, *entity, p));
-  for (auto& o : p.options) {
-    o.status = OptionStatus::kUnpaid;
-    o.payment_date.reset();
-    for (auto& t : o.transfers) {
-      if (t.entity_fiscal_code.empty()) t.entity_fiscal_code = entity->fiscal_code;
-    }
-  }
-  p.status = InitialStatus(p, cmd.publish, now);
+  INCASSO_TRY(PrepareForStore(ctx, *entity, p, cmd.publish, now));
   p.created_at = now;
-  p.updated_at = now;
-  p.publish_date = cmd.publish ? std::optional<TimePoint>(now) : std::nullopt;
-  p.payment_date.reset();
   auto stored = ctx.store.InsertPosition(entity->id, p);
   if (!stored.ok()) {
     Record(ctx, caller, "position.create", *entity, p, "KO", stored.error().ToText());
@@ -128,6 +157,29 @@ Result<std::vector<DebtPosition>> ListPositions(AppContext& ctx,
   return ctx.store.ListPositions(entity->id, filter);
 }
 
+Result<PositionPage> ListPositionPage(AppContext& ctx, std::string_view entity_fiscal_code,
+                                      const PositionFilter& filter) {
+  auto entity = GetEntity(ctx, entity_fiscal_code);
+  if (!entity.ok()) return entity.error();
+  auto positions = ListPositions(ctx, entity_fiscal_code, filter);
+  if (!positions.ok()) return positions.error();
+  auto total = ctx.store.CountPositions(entity->id, filter);
+  if (!total.ok()) return total.error();
+  return PositionPage{std::move(*positions), *total};
+}
+
+Result<DebtPosition> PublishPosition(AppContext& ctx, const Caller& caller,
+                                     std::string_view entity_fiscal_code, std::string_view iupd) {
+  auto current = GetPosition(ctx, entity_fiscal_code, iupd);
+  if (!current.ok()) return current.error();
+  if (current->status != PositionStatus::kDraft) {
+    return Conflict("status", fmt::format("a {} position cannot be published; only a DRAFT one",
+                                          ToString(current->status)));
+  }
+  return ChangePositionStatus(ctx, caller, entity_fiscal_code, iupd,
+                              InitialStatus(*current, true, ctx.clock.Now()));
+}
+
 Result<DebtPosition> ChangePositionStatus(AppContext& ctx, const Caller& caller,
                                           std::string_view entity_fiscal_code,
                                           std::string_view iupd, PositionStatus to) {
@@ -147,6 +199,40 @@ Result<DebtPosition> ChangePositionStatus(AppContext& ctx, const Caller& caller,
            {});
   }
   return updated;
+}
+
+Result<DebtPosition> UpdatePosition(AppContext& ctx, const Caller& caller,
+                                    const UpdatePositionCommand& cmd) {
+  auto entity = ActiveEntity(ctx, cmd.entity_fiscal_code);
+  if (!entity.ok()) return entity.error();
+  if (cmd.position.iupd != cmd.iupd) {
+    return InvalidArgument("iupd", "must be the iupd of the position addressed");
+  }
+  auto current = GetPosition(ctx, cmd.entity_fiscal_code, cmd.iupd);
+  if (!current.ok()) return current.error();
+  INCASSO_TRY(CheckOpen(*current, "changed"));
+  const TimePoint now = ctx.clock.Now();
+  DebtPosition p = cmd.position;
+  INCASSO_TRY(PrepareForStore(ctx, *entity, p, cmd.publish, now));
+  auto stored = ctx.store.ReplacePosition(entity->id, p, current->version);
+  if (!stored.ok()) {
+    Record(ctx, caller, "position.update", *entity, p, "KO", stored.error().ToText());
+    return stored.error();
+  }
+  Record(ctx, caller, "position.update", *entity, *stored, "OK", {});
+  return stored;
+}
+
+Status DeletePosition(AppContext& ctx, const Caller& caller, std::string_view entity_fiscal_code,
+                      std::string_view iupd) {
+  auto entity = GetEntity(ctx, entity_fiscal_code);
+  if (!entity.ok()) return entity.error();
+  auto current = GetPosition(ctx, entity_fiscal_code, iupd);
+  if (!current.ok()) return current.error();
+  INCASSO_TRY(CheckOpen(*current, "deleted"));
+  INCASSO_TRY(ctx.store.DeletePosition(entity->id, iupd, current->version));
+  Record(ctx, caller, "position.delete", *entity, *current, "OK", {});
+  return Ok();
 }
 
 }  // namespace incasso

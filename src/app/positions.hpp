@@ -35,6 +35,37 @@ Result<std::vector<DebtPosition>> ListPositions(AppContext& ctx,
                                                 std::string_view entity_fiscal_code,
                                                 const PositionFilter& filter);
 
+// One page of ListPositions and how many positions match the filter in all.
+struct PositionPage {
+  std::vector<DebtPosition> positions;
+  std::int64_t total = 0;
+};
+Result<PositionPage> ListPositionPage(AppContext& ctx, std::string_view entity_fiscal_code,
+                                      const PositionFilter& filter);
+
+// GPD publish: a DRAFT position becomes PUBLISHED, or VALID when its validity date is not ahead
+// (InitialStatus). Any other state is a Conflict ("not in publishable state", gpd.json 409).
+Result<DebtPosition> PublishPosition(AppContext& ctx, const Caller& caller,
+                                     std::string_view entity_fiscal_code, std::string_view iupd);
+
+struct UpdatePositionCommand {
+  std::string entity_fiscal_code;
+  std::string iupd;  // the position addressed; must equal position.iupd
+  DebtPosition position;
+  bool publish = false;  // GPD toPublish: DRAFT when false
+};
+
+// GPD update: replaces the debtor, company and all options of a DRAFT, PUBLISHED or unpaid VALID
+// position (Conflict otherwise), with the same checks and IUV allocation as CreatePosition. The
+// position becomes DRAFT, or is published again when cmd.publish. Logs "position.update".
+Result<DebtPosition> UpdatePosition(AppContext& ctx, const Caller& caller,
+                                    const UpdatePositionCommand& cmd);
+
+// GPD delete: removes a DRAFT, PUBLISHED or unpaid VALID position with its options (Conflict
+// otherwise); its notice numbers are never allocated again. Logs "position.delete".
+Status DeletePosition(AppContext& ctx, const Caller& caller, std::string_view entity_fiscal_code,
+                      std::string_view iupd);
+
 // Moves a position to `to` if the state machine allows it (CanTransition); Conflict otherwise.
 Result<DebtPosition> ChangePositionStatus(AppContext& ctx, const Caller& caller,
                                           std::string_view entity_fiscal_code,

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "domain/api_key.hpp"
 #include "domain/entity.hpp"
 #include "domain/event.hpp"
 #include "domain/position.hpp"
@@ -25,10 +26,14 @@ namespace incasso {
 
 struct PositionFilter {
   std::optional<PositionStatus> status;
-  std::string debtor_fiscal_code;  // exact match; empty = any
+  std::string debtor_fiscal_code;     // exact match; empty = any
   std::optional<TimePoint> due_from;  // any option due on or after
   std::optional<TimePoint> due_to;    // any option due on or before
-  int limit = 50;    // 1..1000
+  // Sort key (GPD orderby); ties are broken by id in the same direction.
+  enum class Order { kInsertedDate, kIupd, kStatus, kCompanyName };
+  Order order_by = Order::kInsertedDate;
+  bool ascending = false;  // GPD ordering: DESC by default
+  int limit = 50;          // 1..1000
   int offset = 0;
 };
 
@@ -133,15 +138,28 @@ class Store {
   // The position owning the option with this notice number (nav), if any.
   virtual Result<std::optional<DebtPosition>> FindPositionByNoticeNumber(std::int64_t entity_id,
                                                                          std::string_view nav) = 0;
-  // Newest first (by created_at, then id).
+  // Ordered as f.order_by/f.ascending say (default newest first: by created_at, then id).
   virtual Result<std::vector<DebtPosition>> ListPositions(std::int64_t entity_id,
                                                           const PositionFilter& f) = 0;
   virtual Result<std::int64_t> CountPositions(std::int64_t entity_id) = 0;
+  // How many positions ListPositions would return for `f` without limit and offset.
+  virtual Result<std::int64_t> CountPositions(std::int64_t entity_id, const PositionFilter& f) = 0;
   // Sets the status if the stored version equals `expected_version`; bumps the version and
   // updated_at. Conflict if the version moved (optimistic locking), NotFound if absent.
   virtual Status UpdatePositionStatus(std::int64_t entity_id, std::string_view iupd,
                                       std::int64_t expected_version, PositionStatus status,
                                       TimePoint now) = 0;
+
+  // Replaces the position with p.iupd (debtor, company, flags, status, publish date, updated_at,
+  // and all options with their transfers) if its stored version equals `expected_version`; bumps
+  // the version. Every option must carry its iuv and nav. Conflict if the version moved or an iuv
+  // is taken by another position, NotFound if absent. Returns the stored position.
+  virtual Result<DebtPosition> ReplacePosition(std::int64_t entity_id, const DebtPosition& p,
+                                               std::int64_t expected_version) = 0;
+  // Deletes the position with its options and transfers if its stored version equals
+  // `expected_version`. Conflict if the version moved, NotFound if absent.
+  virtual Status DeletePosition(std::int64_t entity_id, std::string_view iupd,
+                                std::int64_t expected_version) = 0;
 
   // --- Receipts ---
   // Stores the receipt; returns false (and changes nothing) if a receipt with the same receipt_id
@@ -184,6 +202,20 @@ class Store {
   // Drops the request and response bodies of events logged before `older_than` (the rows stay);
   // returns how many rows lost bodies.
   virtual Result<std::int64_t> PurgeEventBodies(TimePoint older_than) = 0;
+
+  // --- API keys (app/api_keys.hpp); only hashes are stored ---
+  // Conflict if the hash is taken; NotFound if the entity does not exist.
+  virtual Result<ApiKeyInfo> InsertApiKey(std::int64_t entity_id, std::string_view prefix,
+                                          std::string_view hash, std::string_view label,
+                                          TimePoint created_at) = 0;
+  // The entity's keys, revoked ones included, oldest first.
+  virtual Result<std::vector<ApiKeyInfo>> ListApiKeys(std::int64_t entity_id) = 0;
+  // Sets revoked_at (kept if already revoked). NotFound if the entity has no key with this id.
+  virtual Status RevokeApiKey(std::int64_t entity_id, std::int64_t id, TimePoint at) = 0;
+  // The key with this hash, whichever its entity (authentication resolves the tenant from it).
+  virtual Result<std::optional<ApiKeyInfo>> FindApiKeyByHash(std::string_view hash) = 0;
+  // Sets last_used_at; one single-row UPDATE by primary key (callers rate-limit it).
+  virtual Status TouchApiKey(std::int64_t id, TimePoint at) = 0;
 };
 
 }  // namespace incasso

@@ -21,6 +21,7 @@ int Run(int argc, char** argv) {
   AddEntityCommand(app, globals, exit_code);
   AddPositionCommand(app, globals, exit_code);
   AddEventsCommand(app, globals, exit_code);
+  AddApiKeyCommand(app, globals, exit_code);
   AddCheckConfigCommand(app, exit_code);
   AddVersionCommand(app, exit_code);
   AddNodeSimCommand(app, exit_code);

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "api/gpd_routes.hpp"
 #include "app/demo.hpp"
 #include "app/event_recorder.hpp"
 #include "cli/runtime.hpp"
@@ -153,6 +154,7 @@ int Serve(const Globals& g, const ServeArgs& args) {
         200, R"({"status":"READY","database":")" + std::string(store.Backend()) + "\"}");
   });
   web::AddHomePage(router, ctx);
+  AddGpdRoutes(router, ctx);
 
   EventRecorder::Options recorder_options;
   recorder_options.on_error = [](const Error& e) {

@@ -58,6 +58,7 @@ constexpr KeyField kKeyFields[] = {
     {"payment_option(entity_id,nav)", "nav",
      "the entity already has a payment option with this notice number"},
     {"transfer(option_id,id_transfer)", "idTransfer", "two transfers of the option share this id"},
+    {"api_key(hash)", "key", "an API key with this hash already exists"},
 };
 
 // Turns a Db error into a Store error: a unique violation names the field (prefixed, e.g.
@@ -539,6 +540,23 @@ Result<OutboxMessage> ReadOutbox(const Row& row) {
   return m;
 }
 
+constexpr std::string_view kApiKeyColumns =
+    "id, entity_id, prefix, label, created_at, revoked_at, last_used_at";
+
+Result<ApiKeyInfo> ReadApiKey(const Row& row) {
+  Reader r(row);
+  ApiKeyInfo k;
+  k.id = r.Int();
+  k.entity_id = r.Int();
+  k.prefix = r.Text();
+  k.label = r.Text();
+  k.created_at = r.Time();
+  k.revoked_at = r.OptTime();
+  k.last_used_at = r.OptTime();
+  INCASSO_TRY(r.status());
+  return k;
+}
+
 constexpr std::string_view kEventColumns =
     "id, at, direction, channel, operation, entity_id, entity_fiscal_code, notice_number, "
     "outcome, fault_code, duration_ms, request_id, correlation_id, detail, request_body, "
@@ -822,41 +840,137 @@ class SqlStore final : public Store {
            OptTime(p.payment_date)});
       if (!rows.ok()) return StoreError(rows.error());
       out.id = rows->front().Int(0);
-      for (std::size_t i = 0; i < out.options.size(); ++i) {
-        PaymentOption& o = out.options[i];
-        std::string prefix = fmt::format("paymentOption[{}].", i);
-        auto option = tx.Query(
-            "INSERT INTO payment_option (position_id, entity_id, iuv, nav, amount, description, "
-            "is_partial_payment, due_date, retention_date, fee, status, payment_date, metadata) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-            {Int(out.id), Int(entity_id), Text(o.iuv), Text(o.nav), Int(o.amount),
-             Text(o.description), Bool(o.is_partial_payment), Time(o.due_date),
-             OptTime(o.retention_date), Int(o.fee), Text(ToString(o.status)),
-             OptTime(o.payment_date), Text(MetadataJson(o.metadata))});
-        if (!option.ok()) return StoreError(option.error(), prefix);
-        o.id = option->front().Int(0);
-        for (std::size_t j = 0; j < o.transfers.size(); ++j) {
-          const Transfer& t = o.transfers[j];
-          SqlValue hash = kNull, type = kNull, province = kNull;
-          if (t.stamp) {
-            hash = Text(t.stamp->hash_document);
-            type = Text(t.stamp->stamp_type);
-            province = Text(t.stamp->provincial_residence);
-          }
-          auto transfer = tx.Execute(
-              "INSERT INTO transfer (option_id, id_transfer, amount, entity_fiscal_code, "
-              "remittance_information, category, iban, postal_iban, stamp_hash_document, "
-              "stamp_type, stamp_provincial_residence, company_name, metadata) "
-              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-              {Int(o.id), Int(t.id_transfer), Int(t.amount), Text(t.entity_fiscal_code),
-               Text(t.remittance_information), Text(t.category), Text(t.iban), Text(t.postal_iban),
-               hash, type, province, Text(t.company_name), Text(MetadataJson(t.metadata))});
-          if (!transfer.ok()) {
-            return StoreError(transfer.error(), fmt::format("{}transfer[{}].", prefix, j));
-          }
+      INCASSO_TRY(InsertOptions(tx, entity_id, out));
+      return out;
+    });
+  }
+
+  // Inserts p's options and transfers under position p.id, filling in the option ids.
+  static Status InsertOptions(Transaction& tx, std::int64_t entity_id, DebtPosition& p) {
+    for (std::size_t i = 0; i < p.options.size(); ++i) {
+      PaymentOption& o = p.options[i];
+      std::string prefix = fmt::format("paymentOption[{}].", i);
+      auto option = tx.Query(
+          "INSERT INTO payment_option (position_id, entity_id, iuv, nav, amount, description, "
+          "is_partial_payment, due_date, retention_date, fee, status, payment_date, metadata) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+          {Int(p.id), Int(entity_id), Text(o.iuv), Text(o.nav), Int(o.amount), Text(o.description),
+           Bool(o.is_partial_payment), Time(o.due_date), OptTime(o.retention_date), Int(o.fee),
+           Text(ToString(o.status)), OptTime(o.payment_date), Text(MetadataJson(o.metadata))});
+      if (!option.ok()) return StoreError(option.error(), prefix);
+      o.id = option->front().Int(0);
+      for (std::size_t j = 0; j < o.transfers.size(); ++j) {
+        const Transfer& t = o.transfers[j];
+        SqlValue hash = kNull, type = kNull, province = kNull;
+        if (t.stamp) {
+          hash = Text(t.stamp->hash_document);
+          type = Text(t.stamp->stamp_type);
+          province = Text(t.stamp->provincial_residence);
+        }
+        auto transfer = tx.Execute(
+            "INSERT INTO transfer (option_id, id_transfer, amount, entity_fiscal_code, "
+            "remittance_information, category, iban, postal_iban, stamp_hash_document, "
+            "stamp_type, stamp_provincial_residence, company_name, metadata) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            {Int(o.id), Int(t.id_transfer), Int(t.amount), Text(t.entity_fiscal_code),
+             Text(t.remittance_information), Text(t.category), Text(t.iban), Text(t.postal_iban),
+             hash, type, province, Text(t.company_name), Text(MetadataJson(t.metadata))});
+        if (!transfer.ok()) {
+          return StoreError(transfer.error(), fmt::format("{}transfer[{}].", prefix, j));
         }
       }
+    }
+    return Ok();
+  }
+
+  // Conflict (stale version) or NotFound for a position whose guarded write touched no row.
+  static Status VersionMiss(Transaction& tx, std::int64_t entity_id, std::string_view iupd,
+                            std::int64_t expected_version) {
+    auto rows = tx.Query("SELECT version FROM debt_position WHERE entity_id = $1 AND iupd = $2",
+                         {Int(entity_id), Text(iupd)});
+    if (!rows.ok()) return rows.error();
+    if (rows->empty()) return NotFound("debt position not found");
+    return Error{
+        ErrorCode::kConflict, "version",
+        "the position was changed by someone else; reload it and try again",
+        fmt::format("expected version {}, stored {}", expected_version, rows->front().Int(0))};
+  }
+
+  Result<DebtPosition> ReplacePosition(std::int64_t entity_id, const DebtPosition& p,
+                                       std::int64_t expected_version) override {
+    for (std::size_t i = 0; i < p.options.size(); ++i) {
+      if (p.options[i].iuv.empty() || p.options[i].nav.empty()) {
+        return InvalidArgument(fmt::format("paymentOption[{}].iuv", i), "is required");
+      }
+    }
+    return db_->InTransaction(TxMode::kWrite, [&](Transaction& tx) -> Result<DebtPosition> {
+      const Debtor& d = p.debtor;
+      auto rows = tx.Query(
+          "UPDATE debt_position SET debtor_type = $4, debtor_fiscal_code = $5, "
+          "debtor_full_name = $6, debtor_street_name = $7, debtor_civic_number = $8, "
+          "debtor_postal_code = $9, debtor_city = $10, debtor_province = $11, "
+          "debtor_region = $12, debtor_country = $13, debtor_email = $14, debtor_phone = $15, "
+          "company_name = $16, office_name = $17, validity_date = $18, switch_to_expired = $19, "
+          "pay_stand_in = $20, status = $21, version = version + 1, updated_at = $22, "
+          "publish_date = $23 WHERE entity_id = $1 AND iupd = $2 AND version = $3 "
+          "RETURNING id, version, created_at",
+          {Int(entity_id),
+           Text(p.iupd),
+           Int(expected_version),
+           Text(ToString(d.type)),
+           Text(d.fiscal_code),
+           Text(d.full_name),
+           Text(d.street_name),
+           Text(d.civic_number),
+           Text(d.postal_code),
+           Text(d.city),
+           Text(d.province),
+           Text(d.region),
+           Text(d.country),
+           Text(d.email),
+           Text(d.phone),
+           Text(p.company_name),
+           Text(p.office_name),
+           OptTime(p.validity_date),
+           Bool(p.switch_to_expired),
+           Bool(p.pay_stand_in),
+           Text(ToString(p.status)),
+           Time(p.updated_at),
+           OptTime(p.publish_date)});
+      if (!rows.ok()) return StoreError(rows.error());
+      if (rows->empty()) return VersionMiss(tx, entity_id, p.iupd, expected_version).error();
+      DebtPosition out = p;
+      out.entity_id = entity_id;
+      Reader r(rows->front());
+      out.id = r.Int();
+      out.version = r.Int();
+      out.created_at = r.Time();
+      INCASSO_TRY(r.status());
+      const std::int64_t id = out.id;
+      auto dropped = tx.Execute(
+          "DELETE FROM transfer WHERE option_id IN (SELECT id FROM payment_option WHERE "
+          "entity_id = $1 AND position_id = $2)",
+          {Int(entity_id), Int(id)});
+      if (!dropped.ok()) return dropped.error();
+      dropped = tx.Execute("DELETE FROM payment_option WHERE entity_id = $1 AND position_id = $2",
+                           {Int(entity_id), Int(id)});
+      if (!dropped.ok()) return dropped.error();
+      INCASSO_TRY(InsertOptions(tx, entity_id, out));
       return out;
+    });
+  }
+
+  Status DeletePosition(std::int64_t entity_id, std::string_view iupd,
+                        std::int64_t expected_version) override {
+    return db_->InTransaction(TxMode::kWrite, [&](Transaction& tx) -> Status {
+      // Options and transfers go with it (ON DELETE CASCADE); receipts keep their row and lose
+      // the option link (ON DELETE SET NULL, 0002).
+      auto deleted = tx.Execute(
+          "DELETE FROM debt_position WHERE entity_id = $1 AND iupd = $2 AND version = $3",
+          {Int(entity_id), Text(iupd), Int(expected_version)});
+      if (!deleted.ok()) return deleted.error();
+      if (*deleted == 1) return Ok();
+      return VersionMiss(tx, entity_id, iupd, expected_version);
     });
   }
 
@@ -873,13 +987,8 @@ class SqlStore final : public Store {
         {Int(entity_id), Text(nav)});
   }
 
-  Result<std::vector<DebtPosition>> ListPositions(std::int64_t entity_id,
-                                                  const PositionFilter& f) override {
-    if (f.limit < 1 || f.limit > kMaxListLimit) {
-      return InvalidArgument("limit", fmt::format("must be between 1 and {}", kMaxListLimit));
-    }
-    if (f.offset < 0) return InvalidArgument("offset", "must not be negative");
-    SqlParams params{Int(entity_id)};
+  // The WHERE clause of `f` over debt_position p; appends its values to `params` ($1 = entity).
+  static std::string PositionWhere(const PositionFilter& f, SqlParams& params) {
     auto next = [&](SqlValue v) {
       params.push_back(std::move(v));
       return fmt::format("${}", params.size());
@@ -896,12 +1005,40 @@ class SqlStore final : public Store {
       if (f.due_to) where += " AND o.due_date <= " + next(Time(*f.due_to));
       where += ")";
     }
-    std::string limit = next(Int(f.limit));
-    std::string offset = next(Int(f.offset));
+    return where;
+  }
+
+  Result<std::vector<DebtPosition>> ListPositions(std::int64_t entity_id,
+                                                  const PositionFilter& f) override {
+    if (f.limit < 1 || f.limit > kMaxListLimit) {
+      return InvalidArgument("limit", fmt::format("must be between 1 and {}", kMaxListLimit));
+    }
+    if (f.offset < 0) return InvalidArgument("offset", "must not be negative");
+    SqlParams params{Int(entity_id)};
+    std::string where = PositionWhere(f, params);
+    params.push_back(Int(f.limit));
+    std::string limit = fmt::format("${}", params.size());
+    params.push_back(Int(f.offset));
+    std::string offset = fmt::format("${}", params.size());
+    const char* column = "p.created_at";
+    switch (f.order_by) {
+      case PositionFilter::Order::kInsertedDate:
+        column = "p.created_at";
+        break;
+      case PositionFilter::Order::kIupd:
+        column = "p.iupd";
+        break;
+      case PositionFilter::Order::kStatus:
+        column = "p.status";
+        break;
+      case PositionFilter::Order::kCompanyName:
+        column = "p.company_name";
+        break;
+    }
+    const char* direction = f.ascending ? "ASC" : "DESC";
     std::string sql = fmt::format(
-        "SELECT {} FROM debt_position p WHERE {} ORDER BY p.created_at DESC, p.id DESC "
-        "LIMIT {} OFFSET {}",
-        kPositionColumns, where, limit, offset);
+        "SELECT {} FROM debt_position p WHERE {} ORDER BY {} {}, p.id {} LIMIT {} OFFSET {}",
+        kPositionColumns, where, column, direction, direction, limit, offset);
     return db_->InTransaction(TxMode::kRead,
                               [&](Transaction& tx) -> Result<std::vector<DebtPosition>> {
                                 auto rows = tx.Query(sql, params);
@@ -913,6 +1050,15 @@ class SqlStore final : public Store {
   Result<std::int64_t> CountPositions(std::int64_t entity_id) override {
     auto rows =
         db_->Query("SELECT COUNT(*) FROM debt_position WHERE entity_id = $1", {Int(entity_id)});
+    if (!rows.ok()) return rows.error();
+    return rows->front().Int(0);
+  }
+
+  Result<std::int64_t> CountPositions(std::int64_t entity_id, const PositionFilter& f) override {
+    SqlParams params{Int(entity_id)};
+    std::string where = PositionWhere(f, params);
+    auto rows =
+        db_->Query(fmt::format("SELECT COUNT(*) FROM debt_position p WHERE {}", where), params);
     if (!rows.ok()) return rows.error();
     return rows->front().Int(0);
   }
@@ -1035,11 +1181,21 @@ class SqlStore final : public Store {
   static SqlParams EventParams(const Event& e) {
     SqlValue entity = kNull;
     if (e.entity_id) entity = Int(*e.entity_id);
-    return {Time(e.at),         Text(e.direction),      Text(e.channel),
-            Text(e.operation),  entity,                 Text(e.entity_fiscal_code),
-            Text(e.notice_number), Text(e.outcome),     Text(e.fault_code),
-            Int(e.duration_ms), Text(e.request_id),     Text(e.correlation_id),
-            Text(e.detail),     NullIfEmpty(e.request_body), NullIfEmpty(e.response_body)};
+    return {Time(e.at),
+            Text(e.direction),
+            Text(e.channel),
+            Text(e.operation),
+            entity,
+            Text(e.entity_fiscal_code),
+            Text(e.notice_number),
+            Text(e.outcome),
+            Text(e.fault_code),
+            Int(e.duration_ms),
+            Text(e.request_id),
+            Text(e.correlation_id),
+            Text(e.detail),
+            NullIfEmpty(e.request_body),
+            NullIfEmpty(e.response_body)};
   }
 
   Status AppendEvent(const Event& e) override {
@@ -1106,6 +1262,59 @@ class SqlStore final : public Store {
         {Time(older_than)});
     if (!changed.ok()) return changed.error();
     return *changed;
+  }
+
+  // --- API keys ---
+
+  Result<ApiKeyInfo> InsertApiKey(std::int64_t entity_id, std::string_view prefix,
+                                  std::string_view hash, std::string_view label,
+                                  TimePoint created_at) override {
+    auto rows = db_->Query(
+        "INSERT INTO api_key (entity_id, prefix, hash, label, created_at) "
+        "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        {Int(entity_id), Text(prefix), Text(hash), Text(label), Time(created_at)});
+    if (!rows.ok()) return StoreError(rows.error());
+    ApiKeyInfo out;
+    out.id = rows->front().Int(0);
+    out.entity_id = entity_id;
+    out.prefix = std::string(prefix);
+    out.label = std::string(label);
+    out.created_at = created_at;
+    return out;
+  }
+
+  Result<std::vector<ApiKeyInfo>> ListApiKeys(std::int64_t entity_id) override {
+    auto rows = db_->Query(
+        fmt::format("SELECT {} FROM api_key WHERE entity_id = $1 ORDER BY id", kApiKeyColumns),
+        {Int(entity_id)});
+    if (!rows.ok()) return rows.error();
+    return ReadAll(*rows, &ReadApiKey);
+  }
+
+  Status RevokeApiKey(std::int64_t entity_id, std::int64_t id, TimePoint at) override {
+    auto changed = db_->Execute(
+        "UPDATE api_key SET revoked_at = COALESCE(revoked_at, $3) WHERE entity_id = $1 AND id = $2",
+        {Int(entity_id), Int(id), Time(at)});
+    if (!changed.ok()) return changed.error();
+    if (*changed == 0) return NotFound("API key not found");
+    return Ok();
+  }
+
+  Result<std::optional<ApiKeyInfo>> FindApiKeyByHash(std::string_view hash) override {
+    auto rows = db_->Query(fmt::format("SELECT {} FROM api_key WHERE hash = $1", kApiKeyColumns),
+                           {Text(hash)});
+    if (!rows.ok()) return rows.error();
+    return ReadFirst(*rows, &ReadApiKey);
+  }
+
+  Status TouchApiKey(std::int64_t id, TimePoint at) override {
+    // Never moves backwards: concurrent touches of one key keep the latest instant.
+    auto changed = db_->Execute(
+        "UPDATE api_key SET last_used_at = $2 WHERE id = $1 AND "
+        "(last_used_at IS NULL OR last_used_at < $2)",
+        {Int(id), Time(at)});
+    if (!changed.ok()) return changed.error();
+    return Ok();
   }
 
  private:

@@ -326,8 +326,8 @@ TEST_P(StoreTest, SchemaHasEveryTable) {
   Columns cols = Introspect(*RawDb());
   std::set<std::string> tables;
   for (const auto& [t, c] : cols) tables.insert(t);
-  EXPECT_EQ(tables, (std::set<std::string>{"debt_position", "entity", "event_log", "iban_account",
-                                           "intermediary", "iuv_sequence", "outbox",
+  EXPECT_EQ(tables, (std::set<std::string>{"api_key", "debt_position", "entity", "event_log",
+                                           "iban_account", "intermediary", "iuv_sequence", "outbox",
                                            "payment_option", "receipt", "schema_migrations",
                                            "service", "station", "transfer"}));
   EXPECT_EQ(cols["receipt"]["amount"], "int");
@@ -1050,6 +1050,72 @@ TEST_P(StoreTest, EventBodiesAreKeptUntilPurged) {
     EXPECT_FALSE(e.operation.empty());
   }
   EXPECT_TRUE(has(a, "302")) << "the event itself is still there";
+}
+
+// ---- API keys ------------------------------------------------------------------------------
+
+TEST_P(StoreTest, ApiKeysAreStoredByHashAndScopedToTheEntity) {
+  std::int64_t a = NewEntity(1);
+  std::int64_t b = NewEntity(2);
+  const TimePoint t0 = At("2026-11-26T10:00:00Z");
+  auto ka = store().InsertApiKey(a, "ik_AAAAAAA", std::string(64, 'a'), "gestionale", t0);
+  ASSERT_TRUE(ka.ok()) << ka.error().ToText() << " | " << ka.error().detail;
+  EXPECT_GT(ka->id, 0);
+  EXPECT_EQ(ka->entity_id, a);
+  EXPECT_FALSE(ka->revoked_at.has_value());
+  auto kb = store().InsertApiKey(b, "ik_BBBBBBB", std::string(64, 'b'), "", t0);
+  ASSERT_TRUE(kb.ok()) << kb.error().detail;
+
+  // A hash is unique across entities; an unknown entity is NotFound.
+  auto dup = store().InsertApiKey(b, "ik_AAAAAAA", std::string(64, 'a'), "", t0);
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().code, ErrorCode::kConflict);
+  auto orphan = store().InsertApiKey(424242, "ik_CCCCCCC", std::string(64, 'c'), "", t0);
+  ASSERT_FALSE(orphan.ok());
+  EXPECT_EQ(orphan.error().code, ErrorCode::kNotFound);
+
+  auto list_a = store().ListApiKeys(a);
+  ASSERT_TRUE(list_a.ok()) << list_a.error().detail;
+  ASSERT_EQ(list_a->size(), 1u);
+  EXPECT_EQ((*list_a)[0].id, ka->id);
+  EXPECT_EQ((*list_a)[0].prefix, "ik_AAAAAAA");
+  EXPECT_EQ((*list_a)[0].label, "gestionale");
+  EXPECT_EQ((*list_a)[0].created_at, t0);
+  EXPECT_FALSE((*list_a)[0].last_used_at.has_value());
+
+  // A cannot revoke B's key: NotFound, and B's key stays active.
+  Status cross = store().RevokeApiKey(a, kb->id, t0);
+  ASSERT_FALSE(cross.ok());
+  EXPECT_EQ(cross.error().code, ErrorCode::kNotFound);
+  auto found_b = store().FindApiKeyByHash(std::string(64, 'b'));
+  ASSERT_TRUE(found_b.ok() && found_b->has_value());
+  EXPECT_EQ((*found_b)->entity_id, b);
+  EXPECT_FALSE((*found_b)->revoked_at.has_value());
+  EXPECT_FALSE(store().RevokeApiKey(a, 987654, t0).ok());
+
+  // Touch sets last_used_at and never moves it backwards.
+  const TimePoint t1 = At("2026-11-26T10:05:00Z");
+  ASSERT_TRUE(store().TouchApiKey(ka->id, t1).ok());
+  ASSERT_TRUE(store().TouchApiKey(ka->id, t0).ok());
+  auto touched = store().FindApiKeyByHash(std::string(64, 'a'));
+  ASSERT_TRUE(touched.ok() && touched->has_value());
+  EXPECT_EQ((*touched)->last_used_at, std::optional<TimePoint>(t1));
+
+  // Revoking keeps the first revocation instant.
+  const TimePoint t2 = At("2026-11-26T11:00:00Z");
+  ASSERT_TRUE(store().RevokeApiKey(a, ka->id, t2).ok());
+  ASSERT_TRUE(store().RevokeApiKey(a, ka->id, At("2026-11-27T11:00:00Z")).ok());
+  auto revoked = store().FindApiKeyByHash(std::string(64, 'a'));
+  ASSERT_TRUE(revoked.ok() && revoked->has_value());
+  EXPECT_EQ((*revoked)->revoked_at, std::optional<TimePoint>(t2));
+
+  auto missing = store().FindApiKeyByHash("' OR 1=1 --");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+  auto list_b = store().ListApiKeys(b);
+  ASSERT_TRUE(list_b.ok());
+  ASSERT_EQ(list_b->size(), 1u);
+  EXPECT_EQ((*list_b)[0].id, kb->id);
 }
 
 TEST_P(StoreTest, FindServiceByCodeIsScopedToTheEntity) {

@@ -325,6 +325,61 @@ TEST_P(CliTest, ServeDemoAnswersProbesAndStopsOnSigterm) {
   EXPECT_NE(paid.out.find(notice), std::string::npos);
 }
 
+TEST_P(CliTest, ApiKeyCreateListRevoke) {
+  AddComune();
+  auto created = Run({"apikey", "create", "--entity", "00123456782", "--label", "ERP \"tributi\""});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_match(created.out, m, std::regex("(ik_[A-Za-z0-9_-]{43})\n")))
+      << created.out;
+  std::string key = m[1];
+  EXPECT_NE(created.err.find("cannot be shown again"), std::string::npos) << created.err;
+  auto second = Run({"apikey", "create", "--entity", "00123456782"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(second.out.find(key), std::string::npos);
+
+  auto list = Run({"apikey", "list", "--entity", "00123456782"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(Lines(list.out), 2);
+  EXPECT_NE(list.out.find("\"prefix\":\"" + key.substr(0, 10) + "\""), std::string::npos)
+      << list.out;
+  EXPECT_NE(list.out.find("\"label\":\"ERP \\\"tributi\\\"\""), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("\"revokedAt\":null"), std::string::npos);
+  EXPECT_NE(list.out.find("\"lastUsedAt\":null"), std::string::npos);
+  EXPECT_EQ(list.out.find(key.substr(10)), std::string::npos) << "the key is shown only once";
+  EXPECT_EQ(list.out.find("hash"), std::string::npos);
+  ASSERT_TRUE(std::regex_search(list.out, m, std::regex("\\{\"id\":(\\d+),"))) << list.out;
+  std::string id = m[1];
+
+  auto revoke = Run({"apikey", "revoke", "--entity", "00123456782", "--id", id});
+  ASSERT_EQ(revoke.exit_code, 0) << revoke.err;
+  auto after = Run({"apikey", "list", "--entity", "00123456782"});
+  EXPECT_EQ(Lines(after.out), 2);
+  EXPECT_NE(after.out.find("\"revokedAt\":\"20"), std::string::npos) << after.out;
+  auto missing = Run({"apikey", "revoke", "--entity", "00123456782", "--id", "999999"});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("999999"), std::string::npos) << missing.err;
+
+  // An unknown institution: non-zero, and the message names the fiscal code.
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"apikey", "create", "--entity", "80012345676"},
+        std::vector<std::string>{"apikey", "list", "--entity", "80012345676"},
+        std::vector<std::string>{"apikey", "revoke", "--entity", "80012345676", "--id", id}}) {
+    auto r = Run(args);
+    EXPECT_NE(r.exit_code, 0) << args[1];
+    EXPECT_NE(r.err.find("80012345676"), std::string::npos) << args[1] << ": " << r.err;
+    EXPECT_EQ(r.out, "") << args[1];
+  }
+  EXPECT_NE(Run({"apikey", "create"}).exit_code, 0);  // --entity is required
+  EXPECT_NE(Run({"apikey"}).exit_code, 0);
+  // The plaintext key never reaches the event log.
+  auto events = Run({"events", "--entity", "00123456782", "--bodies"});
+  ASSERT_EQ(events.exit_code, 0) << events.err;
+  EXPECT_NE(events.out.find("apikey.create"), std::string::npos) << events.out;
+  EXPECT_NE(events.out.find("apikey.revoke"), std::string::npos) << events.out;
+  EXPECT_EQ(events.out.find(key.substr(10)), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CliTest,
                          ::testing::Values(Backend{"sqlite"}, Backend{"postgresql"}),
                          [](const auto& param_info) { return param_info.param.name; });

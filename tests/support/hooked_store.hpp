@@ -77,9 +77,19 @@ class HookedStore final : public Store {
   Result<std::int64_t> CountPositions(std::int64_t id) override {
     return inner_.CountPositions(id);
   }
+  Result<std::int64_t> CountPositions(std::int64_t id, const PositionFilter& f) override {
+    return inner_.CountPositions(id, f);
+  }
   Status UpdatePositionStatus(std::int64_t id, std::string_view iupd, std::int64_t v,
                               PositionStatus s, TimePoint now) override {
     return inner_.UpdatePositionStatus(id, iupd, v, s, now);
+  }
+  Result<DebtPosition> ReplacePosition(std::int64_t id, const DebtPosition& p,
+                                       std::int64_t v) override {
+    return inner_.ReplacePosition(id, p, v);
+  }
+  Status DeletePosition(std::int64_t id, std::string_view iupd, std::int64_t v) override {
+    return inner_.DeletePosition(id, iupd, v);
   }
   Result<bool> InsertReceipt(std::int64_t id, const Receipt& r) override {
     return inner_.InsertReceipt(id, r);
@@ -119,6 +129,22 @@ class HookedStore final : public Store {
   }
   Result<std::int64_t> PurgeEventBodies(TimePoint older_than) override {
     return inner_.PurgeEventBodies(older_than);
+  }
+  Result<ApiKeyInfo> InsertApiKey(std::int64_t id, std::string_view prefix, std::string_view hash,
+                                  std::string_view label, TimePoint at) override {
+    return inner_.InsertApiKey(id, prefix, hash, label, at);
+  }
+  Result<std::vector<ApiKeyInfo>> ListApiKeys(std::int64_t id) override {
+    return inner_.ListApiKeys(id);
+  }
+  Status RevokeApiKey(std::int64_t id, std::int64_t key_id, TimePoint at) override {
+    return inner_.RevokeApiKey(id, key_id, at);
+  }
+  Result<std::optional<ApiKeyInfo>> FindApiKeyByHash(std::string_view hash) override {
+    return inner_.FindApiKeyByHash(hash);
+  }
+  Status TouchApiKey(std::int64_t key_id, TimePoint at) override {
+    return inner_.TouchApiKey(key_id, at);
   }
 
   std::atomic<int> record_calls{0};
