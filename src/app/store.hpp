@@ -89,6 +89,50 @@ struct OutboxMessage {
   int attempts = 0;
 };
 
+// A URL an institution's systems listen on for events (app/webhooks.hpp).
+struct WebhookEndpoint {
+  std::int64_t id = 0;
+  std::int64_t entity_id = 0;
+  std::string url;
+  std::string secret;                    // per-endpoint shared HMAC secret, stored as given
+  std::vector<std::string> event_types;  // e.g. "receipt.created"
+  bool active = true;
+  TimePoint created_at{};
+};
+
+// One outbox message on its way to one endpoint.
+struct WebhookDelivery {
+  std::int64_t id = 0;
+  std::int64_t outbox_id = 0;
+  std::int64_t endpoint_id = 0;
+  std::int64_t entity_id = 0;
+  std::string event;   // "receipt.created"
+  std::string status;  // "pending", "delivered", "failed"
+  int attempts = 0;
+  TimePoint next_attempt_at{};     // when a pending delivery is due
+  std::optional<int> last_status;  // HTTP status of the last attempt; none if no response
+  std::string last_error;          // "" when the last attempt succeeded or none was made
+  std::optional<TimePoint> delivered_at;
+  TimePoint created_at{};
+};
+
+// A due delivery with what sending it needs.
+struct DueWebhookDelivery {
+  WebhookDelivery delivery;
+  std::string url;
+  std::string secret;
+  std::string payload;  // the outbox message's JSON
+};
+
+// The outcome of one attempt, as the dispatcher decided it.
+struct WebhookAttempt {
+  std::string status;  // the delivery's new status
+  TimePoint next_attempt_at{};
+  std::optional<int> last_status;
+  std::string last_error;
+  std::optional<TimePoint> delivered_at;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -216,6 +260,33 @@ class Store {
   virtual Result<std::optional<ApiKeyInfo>> FindApiKeyByHash(std::string_view hash) = 0;
   // Sets last_used_at; one single-row UPDATE by primary key (callers rate-limit it).
   virtual Status TouchApiKey(std::int64_t id, TimePoint at) = 0;
+
+  // --- Webhooks (app/webhooks.hpp) ---
+  // Adds an active endpoint; it receives only outbox messages created after it. NotFound if the
+  // entity does not exist.
+  virtual Result<WebhookEndpoint> InsertWebhookEndpoint(std::int64_t entity_id,
+                                                        const WebhookEndpoint& e) = 0;
+  // The entity's endpoints, oldest first.
+  virtual Result<std::vector<WebhookEndpoint>> ListWebhookEndpoints(std::int64_t entity_id) = 0;
+  // Across entities (the dispatcher): creates a pending delivery, due at `now`, for each outbox
+  // message and active endpoint of its entity subscribed to the message's event that has none
+  // yet; at most `limit` (1..1000) per call, oldest messages first. Returns how many.
+  virtual Result<std::int64_t> FanOutWebhooks(TimePoint now, int limit) = 0;
+  // Across entities (the dispatcher): pending deliveries to active endpoints due at `now`, at
+  // most `per_entity` of each entity and `limit` (1..1000) in all, earliest due first.
+  virtual Result<std::vector<DueWebhookDelivery>> ListDueWebhookDeliveries(TimePoint now, int limit,
+                                                                           int per_entity) = 0;
+  // Records an attempt: attempts + 1 and the fields of `a`. NotFound if the entity has no such
+  // delivery.
+  virtual Status RecordWebhookAttempt(std::int64_t entity_id, std::int64_t delivery_id,
+                                      const WebhookAttempt& a) = 0;
+  // The entity's deliveries, newest first, at most `limit` (1..1000).
+  virtual Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(std::int64_t entity_id,
+                                                                     int limit) = 0;
+  // Makes the delivery pending again with attempts 0, due at `now`. NotFound if the entity has
+  // no such delivery.
+  virtual Status ResetWebhookDelivery(std::int64_t entity_id, std::int64_t delivery_id,
+                                      TimePoint now) = 0;
 };
 
 }  // namespace incasso

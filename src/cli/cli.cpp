@@ -22,6 +22,7 @@ int Run(int argc, char** argv) {
   AddPositionCommand(app, globals, exit_code);
   AddEventsCommand(app, globals, exit_code);
   AddApiKeyCommand(app, globals, exit_code);
+  AddWebhooksCommand(app, globals, exit_code);
   AddCheckConfigCommand(app, exit_code);
   AddVersionCommand(app, exit_code);
   AddNodeSimCommand(app, exit_code);

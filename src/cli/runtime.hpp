@@ -59,6 +59,7 @@ void AddEntityCommand(CLI::App& app, Globals& g, int& exit_code);
 void AddPositionCommand(CLI::App& app, Globals& g, int& exit_code);
 void AddEventsCommand(CLI::App& app, Globals& g, int& exit_code);
 void AddApiKeyCommand(CLI::App& app, Globals& g, int& exit_code);
+void AddWebhooksCommand(CLI::App& app, Globals& g, int& exit_code);
 void AddCheckConfigCommand(CLI::App& app, int& exit_code);
 void AddVersionCommand(CLI::App& app, int& exit_code);
 void AddNodeSimCommand(CLI::App& app, int& exit_code);

@@ -9,8 +9,10 @@
 #include "api/gpd_routes.hpp"
 #include "app/demo.hpp"
 #include "app/event_recorder.hpp"
+#include "app/webhooks.hpp"
 #include "cli/runtime.hpp"
 #include "cli/version_info.hpp"
+#include "http/client.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "log/log.hpp"
@@ -73,6 +75,21 @@ class BodyRetention {
   bool stop_ = false;
   std::thread thread_;
 };
+
+// Webhook POSTs over the plain HTTP client; any answer is a status, no answer an error.
+Result<int> SendWebhook(const WebhookRequest& w) {
+  http::ClientRequest request;
+  request.method = "POST";
+  request.url = w.url;
+  request.headers = w.headers;
+  request.body = w.body;
+  request.connect_timeout = w.timeout;
+  request.timeout = w.timeout;
+  request.max_response_bytes = 64 << 10;  // the answer's body is not used
+  auto response = http::HttpCall(request);
+  if (!response.ok()) return response.error();
+  return response->status;
+}
 
 // In a demo, pagoPA Checkout and the node are simulated next to the platform (src/nodesim), on
 // the next port, so a newcomer can pay a demo notice from a browser or with `node-sim pay`.
@@ -189,6 +206,12 @@ int Serve(const Globals& g, const ServeArgs& args) {
   }
   std::fflush(stdout);
   BodyRetention retention(store, *rt->clock, config->pagopa.event_body_retention_days);
+  WebhookDispatcherOptions webhook_options;
+  webhook_options.on_error = [](std::string_view what, const Error& e) {
+    log::LogEvent(log::Level::kWarn, std::string(what), {{"error", e.ToText()}});
+  };
+  WebhookDispatcher webhooks(store, *rt->clock, &SendWebhook, webhook_options);
+  webhooks.Start();
   std::unique_ptr<DemoSimulator> simulator;
   if (args.demo) {
     simulator = StartDemoSimulator(config->http, (*server)->port(), station_options.path,
@@ -218,6 +241,7 @@ int Serve(const Globals& g, const ServeArgs& args) {
   }
   http::WaitForShutdownSignal(**server);
   if (simulator) simulator->server->Stop();
+  webhooks.Stop();
   events.Flush();
   std::printf("incasso stopped\n");
   return 0;

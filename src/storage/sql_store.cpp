@@ -540,6 +540,94 @@ Result<OutboxMessage> ReadOutbox(const Row& row) {
   return m;
 }
 
+// ---- Webhooks ------------------------------------------------------------------------------
+
+std::string JoinComma(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) {
+    if (!out.empty()) out += ',';
+    out += i;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitComma(std::string_view s) {
+  std::vector<std::string> out;
+  while (!s.empty()) {
+    std::size_t comma = s.find(',');
+    std::string_view item = s.substr(0, comma);
+    if (!item.empty()) out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    s.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+constexpr std::string_view kWebhookEndpointColumns =
+    "id, entity_id, url, secret, event_types, active, created_at";
+
+Result<WebhookEndpoint> ReadWebhookEndpoint(const Row& row) {
+  Reader r(row);
+  WebhookEndpoint e;
+  e.id = r.Int();
+  e.entity_id = r.Int();
+  e.url = r.Text();
+  e.secret = r.Text();
+  e.event_types = SplitComma(r.Text());
+  e.active = r.Bool();
+  e.created_at = r.Time();
+  INCASSO_TRY(r.status());
+  return e;
+}
+
+// `prefix` qualifies each column ("d.").
+std::string WebhookDeliveryColumns(std::string_view prefix) {
+  return fmt::format(
+      "{0}id, {0}outbox_id, {0}endpoint_id, {0}entity_id, {0}event, {0}status, {0}attempts, "
+      "{0}next_attempt_at, {0}last_status, {0}last_error, {0}delivered_at, {0}created_at",
+      prefix);
+}
+
+WebhookDelivery ReadWebhookDeliveryCells(Reader& r) {
+  WebhookDelivery d;
+  d.id = r.Int();
+  d.outbox_id = r.Int();
+  d.endpoint_id = r.Int();
+  d.entity_id = r.Int();
+  d.event = r.Text();
+  d.status = r.Text();
+  d.attempts = static_cast<int>(r.Int());
+  d.next_attempt_at = r.Time();
+  if (auto st = r.OptInt()) d.last_status = static_cast<int>(*st);
+  d.last_error = r.Text();
+  d.delivered_at = r.OptTime();
+  d.created_at = r.Time();
+  return d;
+}
+
+Result<WebhookDelivery> ReadWebhookDelivery(const Row& row) {
+  Reader r(row);
+  WebhookDelivery d = ReadWebhookDeliveryCells(r);
+  INCASSO_TRY(r.status());
+  return d;
+}
+
+Result<DueWebhookDelivery> ReadDueWebhookDelivery(const Row& row) {
+  Reader r(row);
+  DueWebhookDelivery out;
+  out.delivery = ReadWebhookDeliveryCells(r);
+  out.url = r.Text();
+  out.secret = r.Text();
+  out.payload = r.Text();
+  INCASSO_TRY(r.status());
+  return out;
+}
+
+SqlValue OptIntValue(const std::optional<int>& v) {
+  if (!v) return kNull;
+  return std::int64_t{*v};
+}
+
 constexpr std::string_view kApiKeyColumns =
     "id, entity_id, prefix, label, created_at, revoked_at, last_used_at";
 
@@ -1314,6 +1402,115 @@ class SqlStore final : public Store {
         "(last_used_at IS NULL OR last_used_at < $2)",
         {Int(id), Time(at)});
     if (!changed.ok()) return changed.error();
+    return Ok();
+  }
+
+  // --- Webhooks ---
+
+  Result<WebhookEndpoint> InsertWebhookEndpoint(std::int64_t entity_id,
+                                                const WebhookEndpoint& e) override {
+    auto rows = db_->Query(
+        "INSERT INTO webhook_endpoint (entity_id, url, secret, event_types, active, "
+        "start_outbox_id, created_at) VALUES ($1, $2, $3, $4, $5, "
+        "(SELECT COALESCE(MAX(id), 0) FROM outbox WHERE entity_id = $1), $6) RETURNING id",
+        {Int(entity_id), Text(e.url), Text(e.secret), Text(JoinComma(e.event_types)),
+         Bool(e.active), Time(e.created_at)});
+    if (!rows.ok()) return StoreError(rows.error());
+    WebhookEndpoint out = e;
+    out.id = rows->front().Int(0);
+    out.entity_id = entity_id;
+    return out;
+  }
+
+  Result<std::vector<WebhookEndpoint>> ListWebhookEndpoints(std::int64_t entity_id) override {
+    auto rows = db_->Query(fmt::format("SELECT {} FROM webhook_endpoint WHERE entity_id = $1 "
+                                       "ORDER BY id",
+                                       kWebhookEndpointColumns),
+                           {Int(entity_id)});
+    if (!rows.ok()) return rows.error();
+    return ReadAll(*rows, &ReadWebhookEndpoint);
+  }
+
+  Result<std::int64_t> FanOutWebhooks(TimePoint now, int limit) override {
+    if (limit < 1 || limit > kMaxListLimit) {
+      return InvalidArgument("limit", fmt::format("must be between 1 and {}", kMaxListLimit));
+    }
+    // The outbox kind names the event: "receipt" -> "receipt.created". An endpoint subscribes
+    // to an event when its comma list holds it. The WHERE clause also keeps SQLite's parser from
+    // reading ON CONFLICT as a join constraint.
+    constexpr std::string_view kEvent =
+        "CASE o.kind WHEN 'receipt' THEN 'receipt.created' ELSE o.kind END";
+    auto changed = db_->Execute(
+        fmt::format(
+            "INSERT INTO webhook_delivery (outbox_id, endpoint_id, entity_id, event, status, "
+            "attempts, next_attempt_at, last_error, created_at) "
+            "SELECT o.id, e.id, o.entity_id, {0}, 'pending', 0, CAST($1 AS TEXT), '', "
+            "CAST($1 AS TEXT) FROM outbox o JOIN webhook_endpoint e ON e.entity_id = o.entity_id "
+            "WHERE e.active = 1 AND o.id > e.start_outbox_id "
+            "AND (',' || e.event_types || ',') LIKE ('%,' || {0} || ',%') "
+            "AND NOT EXISTS (SELECT 1 FROM webhook_delivery d WHERE d.outbox_id = o.id AND "
+            "d.endpoint_id = e.id) "
+            "ORDER BY o.id, e.id LIMIT $2 "
+            "ON CONFLICT (outbox_id, endpoint_id) DO NOTHING",
+            kEvent),
+        {Time(now), Int(limit)});
+    if (!changed.ok()) return changed.error();
+    return *changed;
+  }
+
+  Result<std::vector<DueWebhookDelivery>> ListDueWebhookDeliveries(TimePoint now, int limit,
+                                                                   int per_entity) override {
+    if (limit < 1 || limit > kMaxListLimit) {
+      return InvalidArgument("limit", fmt::format("must be between 1 and {}", kMaxListLimit));
+    }
+    if (per_entity < 1) return InvalidArgument("per_entity", "must be positive");
+    auto rows = db_->Query(
+        fmt::format(
+            "SELECT {}, e.url, e.secret, o.payload FROM (SELECT {}, ROW_NUMBER() OVER "
+            "(PARTITION BY w.entity_id ORDER BY w.next_attempt_at, w.id) AS rn "
+            "FROM webhook_delivery w JOIN webhook_endpoint we ON we.id = w.endpoint_id "
+            "WHERE w.status = 'pending' AND w.next_attempt_at <= $1 AND we.active = 1) d "
+            "JOIN webhook_endpoint e ON e.id = d.endpoint_id JOIN outbox o ON o.id = d.outbox_id "
+            "WHERE d.rn <= $2 ORDER BY d.next_attempt_at, d.id LIMIT $3",
+            WebhookDeliveryColumns("d."), WebhookDeliveryColumns("w.")),
+        {Time(now), Int(per_entity), Int(limit)});
+    if (!rows.ok()) return rows.error();
+    return ReadAll(*rows, &ReadDueWebhookDelivery);
+  }
+
+  Status RecordWebhookAttempt(std::int64_t entity_id, std::int64_t delivery_id,
+                              const WebhookAttempt& a) override {
+    auto changed = db_->Execute(
+        "UPDATE webhook_delivery SET attempts = attempts + 1, status = $3, next_attempt_at = $4, "
+        "last_status = $5, last_error = $6, delivered_at = $7 WHERE entity_id = $1 AND id = $2",
+        {Int(entity_id), Int(delivery_id), Text(a.status), Time(a.next_attempt_at),
+         OptIntValue(a.last_status), Text(a.last_error), OptTime(a.delivered_at)});
+    if (!changed.ok()) return changed.error();
+    if (*changed == 0) return NotFound("webhook delivery not found");
+    return Ok();
+  }
+
+  Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(std::int64_t entity_id,
+                                                             int limit) override {
+    if (limit < 1 || limit > kMaxListLimit) {
+      return InvalidArgument("limit", fmt::format("must be between 1 and {}", kMaxListLimit));
+    }
+    auto rows = db_->Query(fmt::format("SELECT {} FROM webhook_delivery WHERE entity_id = $1 "
+                                       "ORDER BY id DESC LIMIT $2",
+                                       WebhookDeliveryColumns("")),
+                           {Int(entity_id), Int(limit)});
+    if (!rows.ok()) return rows.error();
+    return ReadAll(*rows, &ReadWebhookDelivery);
+  }
+
+  Status ResetWebhookDelivery(std::int64_t entity_id, std::int64_t delivery_id,
+                              TimePoint now) override {
+    auto changed = db_->Execute(
+        "UPDATE webhook_delivery SET status = 'pending', attempts = 0, next_attempt_at = $3, "
+        "delivered_at = NULL WHERE entity_id = $1 AND id = $2",
+        {Int(entity_id), Int(delivery_id), Time(now)});
+    if (!changed.ok()) return changed.error();
+    if (*changed == 0) return NotFound("webhook delivery not found");
     return Ok();
   }
 

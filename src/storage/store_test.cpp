@@ -326,10 +326,14 @@ TEST_P(StoreTest, SchemaHasEveryTable) {
   Columns cols = Introspect(*RawDb());
   std::set<std::string> tables;
   for (const auto& [t, c] : cols) tables.insert(t);
-  EXPECT_EQ(tables, (std::set<std::string>{"api_key", "debt_position", "entity", "event_log",
-                                           "iban_account", "intermediary", "iuv_sequence", "outbox",
-                                           "payment_option", "receipt", "schema_migrations",
-                                           "service", "station", "transfer"}));
+  EXPECT_EQ(tables,
+            (std::set<std::string>{"api_key", "debt_position", "entity", "event_log",
+                                   "iban_account", "intermediary", "iuv_sequence", "outbox",
+                                   "payment_option", "receipt", "schema_migrations", "service",
+                                   "station", "transfer", "webhook_delivery", "webhook_endpoint"}));
+  EXPECT_EQ(cols["webhook_delivery"]["next_attempt_at"], "text");
+  EXPECT_EQ(cols["webhook_delivery"]["last_status"], "int");
+  EXPECT_EQ(cols["webhook_endpoint"]["secret"], "text");
   EXPECT_EQ(cols["receipt"]["amount"], "int");
   EXPECT_EQ(cols["receipt"]["received_at"], "text");
   EXPECT_EQ(cols["receipt"]["option_id"], "int");

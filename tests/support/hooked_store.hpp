@@ -146,6 +146,30 @@ class HookedStore final : public Store {
   Status TouchApiKey(std::int64_t key_id, TimePoint at) override {
     return inner_.TouchApiKey(key_id, at);
   }
+  Result<WebhookEndpoint> InsertWebhookEndpoint(std::int64_t id,
+                                                const WebhookEndpoint& e) override {
+    return inner_.InsertWebhookEndpoint(id, e);
+  }
+  Result<std::vector<WebhookEndpoint>> ListWebhookEndpoints(std::int64_t id) override {
+    return inner_.ListWebhookEndpoints(id);
+  }
+  Result<std::int64_t> FanOutWebhooks(TimePoint now, int limit) override {
+    return inner_.FanOutWebhooks(now, limit);
+  }
+  Result<std::vector<DueWebhookDelivery>> ListDueWebhookDeliveries(TimePoint now, int limit,
+                                                                   int per_entity) override {
+    return inner_.ListDueWebhookDeliveries(now, limit, per_entity);
+  }
+  Status RecordWebhookAttempt(std::int64_t id, std::int64_t delivery_id,
+                              const WebhookAttempt& a) override {
+    return inner_.RecordWebhookAttempt(id, delivery_id, a);
+  }
+  Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(std::int64_t id, int limit) override {
+    return inner_.ListWebhookDeliveries(id, limit);
+  }
+  Status ResetWebhookDelivery(std::int64_t id, std::int64_t delivery_id, TimePoint now) override {
+    return inner_.ResetWebhookDelivery(id, delivery_id, now);
+  }
 
   std::atomic<int> record_calls{0};
 
