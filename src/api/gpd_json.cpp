@@ -363,4 +363,52 @@ std::string EventToJson(const Event& e, bool with_bodies) {
   return json::serialize(o);
 }
 
+namespace {
+
+json::value TimeOrNull(const std::optional<TimePoint>& t) {
+  if (!t) return nullptr;
+  return json::value(FormatDateTime(*t));
+}
+
+}  // namespace
+
+std::string ApiKeyToJson(const ApiKeyInfo& k) {
+  json::object o;
+  o["id"] = k.id;
+  o["prefix"] = k.prefix;
+  o["label"] = k.label;
+  o["createdAt"] = FormatDateTime(k.created_at);
+  o["revokedAt"] = TimeOrNull(k.revoked_at);
+  o["lastUsedAt"] = TimeOrNull(k.last_used_at);
+  return json::serialize(o);
+}
+
+std::string WebhookEndpointToJson(const WebhookEndpoint& e) {
+  json::object o;
+  o["id"] = e.id;
+  o["url"] = e.url;
+  json::array events;
+  for (const auto& t : e.event_types) events.emplace_back(t);
+  o["events"] = std::move(events);
+  o["active"] = e.active;
+  o["createdAt"] = FormatDateTime(e.created_at);
+  return json::serialize(o);
+}
+
+std::string WebhookDeliveryToJson(const WebhookDelivery& d) {
+  json::object o;
+  o["id"] = d.id;
+  o["endpointId"] = d.endpoint_id;
+  o["outboxId"] = d.outbox_id;
+  o["event"] = d.event;
+  o["status"] = d.status;
+  o["attempts"] = d.attempts;
+  o["lastStatus"] = d.last_status ? json::value(*d.last_status) : json::value(nullptr);
+  o["lastError"] = d.last_error;
+  o["nextAttemptAt"] = FormatDateTime(d.next_attempt_at);
+  o["deliveredAt"] = TimeOrNull(d.delivered_at);
+  o["createdAt"] = FormatDateTime(d.created_at);
+  return json::serialize(o);
+}
+
 }  // namespace incasso

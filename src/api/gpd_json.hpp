@@ -6,7 +6,9 @@
 #include <string>
 #include <string_view>
 
+#include "app/store.hpp"
 #include "core/result.hpp"
+#include "domain/api_key.hpp"
 #include "domain/entity.hpp"
 #include "domain/event.hpp"
 #include "domain/position.hpp"
@@ -27,5 +29,12 @@ std::string EntityToJson(const Entity& e);
 
 // One-line JSON of an event-log entry; bodies only when `with_bodies`.
 std::string EventToJson(const Event& e, bool with_bodies);
+
+// One-line JSON of an API key's metadata (never the key or its hash); absent times are null.
+std::string ApiKeyToJson(const ApiKeyInfo& k);
+
+// One-line JSON of a webhook endpoint (never its secret) and of one delivery.
+std::string WebhookEndpointToJson(const WebhookEndpoint& e);
+std::string WebhookDeliveryToJson(const WebhookDelivery& d);
 
 }  // namespace incasso

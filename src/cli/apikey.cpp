@@ -3,59 +3,11 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "api/gpd_json.hpp"
 #include "app/api_keys.hpp"
 #include "cli/runtime.hpp"
-#include "core/time.hpp"
 
 namespace incasso::cli {
-namespace {
-
-// A JSON string literal (labels are operator text: quotes, backslashes, control characters).
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string TimeOrNull(const std::optional<TimePoint>& t) {
-  return t ? Quote(FormatDateTime(*t)) : "null";
-}
-
-// One line per key; never the hash (it is not even read back from the database).
-std::string ApiKeyToJson(const ApiKeyInfo& k) {
-  return "{\"id\":" + std::to_string(k.id) + ",\"prefix\":" + Quote(k.prefix) +
-         ",\"label\":" + Quote(k.label) + ",\"createdAt\":" + Quote(FormatDateTime(k.created_at)) +
-         ",\"revokedAt\":" + TimeOrNull(k.revoked_at) +
-         ",\"lastUsedAt\":" + TimeOrNull(k.last_used_at) + "}";
-}
-
-}  // namespace
 
 void AddApiKeyCommand(CLI::App& app, Globals& g, int& exit_code) {
   auto* apikey = app.add_subcommand("apikey", "Manage the API keys of creditor institutions");

@@ -5,18 +5,12 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "api/gpd_json.hpp"
 #include "cli/runtime.hpp"
 #include "core/time.hpp"
-#include "storage/json_text.hpp"
 
 namespace incasso::cli {
 namespace {
-
-using storage::json::Quote;
-
-std::string TimeOrNull(const std::optional<TimePoint>& t) {
-  return t ? Quote(FormatDateTime(*t)) : "null";
-}
 
 std::vector<std::string> SplitEvents(const std::string& s) {
   std::vector<std::string> out;
@@ -30,25 +24,6 @@ std::vector<std::string> SplitEvents(const std::string& s) {
     start = comma + 1;
   }
   return out;
-}
-
-std::string EndpointToJson(const WebhookEndpoint& e) {
-  std::string events;
-  for (const auto& t : e.event_types) events += (events.empty() ? "" : ",") + Quote(t);
-  return "{\"id\":" + std::to_string(e.id) + ",\"url\":" + Quote(e.url) + ",\"events\":[" + events +
-         "],\"active\":" + (e.active ? "true" : "false") +
-         ",\"createdAt\":" + Quote(FormatDateTime(e.created_at)) + "}";
-}
-
-std::string DeliveryToJson(const WebhookDelivery& d) {
-  return "{\"id\":" + std::to_string(d.id) + ",\"endpointId\":" + std::to_string(d.endpoint_id) +
-         ",\"outboxId\":" + std::to_string(d.outbox_id) + ",\"event\":" + Quote(d.event) +
-         ",\"status\":" + Quote(d.status) + ",\"attempts\":" + std::to_string(d.attempts) +
-         ",\"lastStatus\":" + (d.last_status ? std::to_string(*d.last_status) : "null") +
-         ",\"lastError\":" + Quote(d.last_error) +
-         ",\"nextAttemptAt\":" + Quote(FormatDateTime(d.next_attempt_at)) +
-         ",\"deliveredAt\":" + TimeOrNull(d.delivered_at) +
-         ",\"createdAt\":" + Quote(FormatDateTime(d.created_at)) + "}";
 }
 
 }  // namespace
@@ -77,7 +52,7 @@ void AddWebhooksCommand(CLI::App& app, Globals& g, int& exit_code) {
       NewWebhookEndpoint e{add_args->url, add_args->secret, SplitEvents(add_args->events)};
       auto added = AddWebhookEndpoint(ctx, Caller{"cli", {}}, add_args->entity, std::move(e));
       if (!added.ok()) return Fail(added.error());
-      std::printf("%s\n", EndpointToJson(*added).c_str());
+      std::printf("%s\n", WebhookEndpointToJson(*added).c_str());
       return 0;
     });
   });
@@ -90,7 +65,7 @@ void AddWebhooksCommand(CLI::App& app, Globals& g, int& exit_code) {
     RunWithContext(g, exit_code, [&](AppContext& ctx) {
       auto endpoints = ListWebhookEndpoints(ctx, *list_entity);
       if (!endpoints.ok()) return Fail(endpoints.error());
-      for (const auto& e : *endpoints) std::printf("%s\n", EndpointToJson(e).c_str());
+      for (const auto& e : *endpoints) std::printf("%s\n", WebhookEndpointToJson(e).c_str());
       return 0;
     });
   });
@@ -108,7 +83,7 @@ void AddWebhooksCommand(CLI::App& app, Globals& g, int& exit_code) {
     RunWithContext(g, exit_code, [&](AppContext& ctx) {
       auto deliveries = ListWebhookDeliveries(ctx, log_args->entity, log_args->limit);
       if (!deliveries.ok()) return Fail(deliveries.error());
-      for (const auto& d : *deliveries) std::printf("%s\n", DeliveryToJson(d).c_str());
+      for (const auto& d : *deliveries) std::printf("%s\n", WebhookDeliveryToJson(d).c_str());
       return 0;
     });
   });
