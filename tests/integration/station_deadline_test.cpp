@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <thread>
 
 #include "app/entities.hpp"
 #include "app/event_recorder.hpp"
@@ -132,6 +133,16 @@ TEST_P(StationDeadlineTest, SlowCommitIsAnsweredSystemErrorThenDuplicateOnRetry)
   EXPECT_NE(first.find("<faultCode>PAA_SYSTEM_ERROR</faultCode>"), std::string::npos) << first;
   entered.get_future().wait();
   release.set_value();  // the delayed commit now completes in the background
+  // The delayed receipt lands without any retry: it was not lost with the timed-out answer. (Wait
+  // for it before retrying, or the retry could race it and store the receipt itself.)
+  bool landed = false;
+  for (int poll = 0; poll < 1000 && !landed; ++poll) {
+    auto stored = store_->ListReceipts(1, ReceiptFilter{});
+    ASSERT_TRUE(stored.ok());
+    landed = !stored->empty();
+    if (!landed) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(landed) << "the delayed receipt was never committed";
   // The node retries until it gets a final answer.
   std::string retry;
   for (int attempt = 0; attempt < 100; ++attempt) {
