@@ -892,7 +892,6 @@ class SqlStore final : public Store {
       DebtPosition out = p;
       out.entity_id = entity_id;
       out.version = 1;
-      const Debtor& d = p.debtor;
       auto rows = tx.Query(
           "INSERT INTO debt_position (entity_id, iupd, debtor_type, debtor_fiscal_code, "
           "debtor_full_name, debtor_street_name, debtor_civic_number, debtor_postal_code, "
@@ -901,36 +900,29 @@ class SqlStore final : public Store {
           "pay_stand_in, status, version, created_at, updated_at, publish_date, payment_date) "
           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
           "$18, $19, $20, $21, $22, $23, $24, $25) RETURNING id",
-          {Int(entity_id),
-           Text(p.iupd),
-           Text(ToString(d.type)),
-           Text(d.fiscal_code),
-           Text(d.full_name),
-           Text(d.street_name),
-           Text(d.civic_number),
-           Text(d.postal_code),
-           Text(d.city),
-           Text(d.province),
-           Text(d.region),
-           Text(d.country),
-           Text(d.email),
-           Text(d.phone),
-           Text(p.company_name),
-           Text(p.office_name),
-           OptTime(p.validity_date),
-           Bool(p.switch_to_expired),
-           Bool(p.pay_stand_in),
-           Text(ToString(p.status)),
-           Int(out.version),
-           Time(p.created_at),
-           Time(p.updated_at),
-           OptTime(p.publish_date),
-           OptTime(p.payment_date)});
+          WithDebtor({Int(entity_id), Text(p.iupd)}, p.debtor,
+                     {Text(p.company_name), Text(p.office_name), OptTime(p.validity_date),
+                      Bool(p.switch_to_expired), Bool(p.pay_stand_in), Text(ToString(p.status)),
+                      Int(out.version), Time(p.created_at), Time(p.updated_at),
+                      OptTime(p.publish_date), OptTime(p.payment_date)}));
       if (!rows.ok()) return StoreError(rows.error());
       out.id = rows->front().Int(0);
       INCASSO_TRY(InsertOptions(tx, entity_id, out));
       return out;
     });
+  }
+
+  // `before`, then the 12 debtor columns in debt_position's order (debtor_type .. debtor_phone),
+  // then `after`: the parameters of the INSERT and UPDATE of a position.
+  static SqlParams WithDebtor(SqlParams before, const Debtor& d, const SqlParams& after) {
+    for (SqlValue v :
+         {Text(ToString(d.type)), Text(d.fiscal_code), Text(d.full_name), Text(d.street_name),
+          Text(d.civic_number), Text(d.postal_code), Text(d.city), Text(d.province), Text(d.region),
+          Text(d.country), Text(d.email), Text(d.phone)}) {
+      before.push_back(std::move(v));
+    }
+    before.insert(before.end(), after.begin(), after.end());
+    return before;
   }
 
   // Inserts p's options and transfers under position p.id, filling in the option ids.
@@ -992,7 +984,6 @@ class SqlStore final : public Store {
       }
     }
     return db_->InTransaction(TxMode::kWrite, [&](Transaction& tx) -> Result<DebtPosition> {
-      const Debtor& d = p.debtor;
       auto rows = tx.Query(
           "UPDATE debt_position SET debtor_type = $4, debtor_fiscal_code = $5, "
           "debtor_full_name = $6, debtor_street_name = $7, debtor_civic_number = $8, "
@@ -1002,29 +993,10 @@ class SqlStore final : public Store {
           "pay_stand_in = $20, status = $21, version = version + 1, updated_at = $22, "
           "publish_date = $23 WHERE entity_id = $1 AND iupd = $2 AND version = $3 "
           "RETURNING id, version, created_at",
-          {Int(entity_id),
-           Text(p.iupd),
-           Int(expected_version),
-           Text(ToString(d.type)),
-           Text(d.fiscal_code),
-           Text(d.full_name),
-           Text(d.street_name),
-           Text(d.civic_number),
-           Text(d.postal_code),
-           Text(d.city),
-           Text(d.province),
-           Text(d.region),
-           Text(d.country),
-           Text(d.email),
-           Text(d.phone),
-           Text(p.company_name),
-           Text(p.office_name),
-           OptTime(p.validity_date),
-           Bool(p.switch_to_expired),
-           Bool(p.pay_stand_in),
-           Text(ToString(p.status)),
-           Time(p.updated_at),
-           OptTime(p.publish_date)});
+          WithDebtor({Int(entity_id), Text(p.iupd), Int(expected_version)}, p.debtor,
+                     {Text(p.company_name), Text(p.office_name), OptTime(p.validity_date),
+                      Bool(p.switch_to_expired), Bool(p.pay_stand_in), Text(ToString(p.status)),
+                      Time(p.updated_at), OptTime(p.publish_date)}));
       if (!rows.ok()) return StoreError(rows.error());
       if (rows->empty()) return VersionMiss(tx, entity_id, p.iupd, expected_version).error();
       DebtPosition out = p;

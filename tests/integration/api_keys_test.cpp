@@ -12,6 +12,7 @@
 #include "app/entities.hpp"
 #include "core/time.hpp"
 #include "tests/support/databases.hpp"
+#include "tests/support/fixtures.hpp"
 
 namespace incasso {
 namespace {
@@ -31,15 +32,8 @@ class ApiKeysTest : public ::testing::TestWithParam<std::string> {
   AppContext Ctx() { return AppContext{*store_, clock_}; }
 
   Entity AddTestEntity(const std::string& cf, const std::string& slug, const std::string& seg) {
-    Entity e;
-    e.fiscal_code = cf;
-    e.name = "Ente " + slug;
-    e.slug = slug;
-    e.segregation_code = seg;
     auto ctx = Ctx();
-    auto created = AddEntity(ctx, Caller{}, e);
-    EXPECT_TRUE(created.ok()) << created.error().ToText();
-    return created.ok() ? *created : e;
+    return testing::AddTestEntity(ctx, testing::TestEntity(cf, slug, seg));
   }
 
   CreatedApiKey NewKey(const std::string& cf, std::string label = "gestionale") {

@@ -10,6 +10,7 @@
 #include "app/entities.hpp"
 #include "storage/open_store.hpp"
 #include "tests/support/databases.hpp"
+#include "tests/support/fixtures.hpp"
 
 namespace incasso {
 namespace {
@@ -26,15 +27,8 @@ class PositionsTest : public ::testing::TestWithParam<std::string> {
   AppContext Ctx() { return AppContext{*store_, clock_}; }
 
   Entity AddTestEntity(const std::string& cf, const std::string& slug, const std::string& seg) {
-    Entity e;
-    e.fiscal_code = cf;
-    e.name = "Ente " + slug;
-    e.slug = slug;
-    e.segregation_code = seg;
     auto ctx = Ctx();
-    auto created = AddEntity(ctx, Caller{}, e);
-    EXPECT_TRUE(created.ok()) << created.error().ToText();
-    return created.ok() ? *created : e;
+    return testing::AddTestEntity(ctx, testing::TestEntity(cf, slug, seg));
   }
 
   static DebtPosition Position(const std::string& iupd, std::int64_t cents = 2500) {

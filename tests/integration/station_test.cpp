@@ -16,6 +16,7 @@
 #include "core/time.hpp"
 #include "storage/open_store.hpp"
 #include "tests/support/databases.hpp"
+#include "tests/support/fixtures.hpp"
 #include "tests/support/hooked_store.hpp"
 
 namespace incasso {
@@ -71,18 +72,12 @@ class StationTest : public ::testing::TestWithParam<std::string> {
 
   Entity AddTestEntity(const std::string& cf, const std::string& slug, const std::string& seg,
                        EntityStatus status) {
-    Entity e;
-    e.fiscal_code = cf;
-    e.name = "Ente " + slug;
+    Entity e = testing::TestEntity(cf, slug, seg);
     e.department = "Ufficio " + slug;
-    e.slug = slug;
-    e.segregation_code = seg;
     e.station_id = kStation;
     e.status = status;
     auto ctx = Ctx();
-    auto created = AddEntity(ctx, Caller{}, e);
-    EXPECT_TRUE(created.ok()) << created.error().ToText();
-    return created.ok() ? *created : e;
+    return testing::AddTestEntity(ctx, e);
   }
 
   static Transfer MakeTransfer(int id, std::int64_t cents, std::string iban = kBankIban) {
