@@ -13,6 +13,7 @@ source scripts/lib/common.sh
 
 section "Install dependencies"
 bash scripts/install-deps.sh
+bash scripts/fetch-fonts.sh
 
 section "Build incasso (release preset)"
 reset_stale_cmake_cache "$repo_root/build/release" "$repo_root"

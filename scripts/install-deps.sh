@@ -58,6 +58,30 @@ missing_packages() {
   done
 }
 
+# The citizen portal's front-end assets: Bootstrap Italia from npm (web/package.json and
+# package-lock.json), which the build embeds into the binary (src/web/CMakeLists.txt stops with a
+# clear message without them). `npm ci` runs only when web/node_modules is missing or older than the
+# lock file. Needs Node.js with npm (the machine's, like the browser tests).
+install_web_assets() {
+  local web_dir
+  web_dir=$(cd -- "$script_dir/../web" && pwd)
+  local marker="$web_dir/node_modules/bootstrap-italia/dist/css/bootstrap-italia.min.css"
+  if [[ -f $marker && ! $web_dir/package-lock.json -nt $marker ]]; then
+    echo "install-deps: web assets (bootstrap-italia) are installed."
+    return 0
+  fi
+  if ((check_only)); then
+    echo "install-deps: missing: web assets (npm ci in web/)"
+    return 1
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "install-deps: npm not found: install Node.js (with npm), then re-run, to get the portal's" \
+      "assets (npm ci in web/)." >&2
+    return 1
+  fi
+  (cd "$web_dir" && npm ci --no-audit --no-fund --ignore-scripts) && touch "$marker"
+}
+
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "install-deps: dpkg-query not found; incasso is built on Debian 12 (bookworm)." >&2
   exit 1
@@ -69,10 +93,12 @@ group_text="build"
 
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all $group_text packages are installed."
-  exit 0
+  install_web_assets
+  exit $?
 fi
 echo "install-deps: missing: ${missing[*]}"
 if ((check_only)); then
+  install_web_assets || true
   exit 1
 fi
 
@@ -97,3 +123,4 @@ if ((${#still_missing[@]} > 0)); then
   exit 1
 fi
 echo "install-deps: installed ${missing[*]}."
+install_web_assets

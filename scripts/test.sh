@@ -81,7 +81,7 @@ run_ctest() {
 # release binary. Bounded: `npm ci` and the test run have their own time limits (the stage stays
 # under 3 minutes); the tests start and stop their own servers and browser.
 e2e_install_timeout=45
-e2e_run_timeout=120
+e2e_run_timeout=240  # the portal test checks ~20 pages at two widths
 run_e2e() {
   local dir="$repo_root/tests/e2e"
   local bin="$repo_root/build/release/src/bin/incasso"
@@ -100,7 +100,9 @@ run_e2e() {
   local files=("$dir"/*.e2e.mjs)
   mkdir -p "$repo_root/build/release/e2e"
   # node's runner prints TAP here (not a terminal), closing with "# pass N" and "# fail N".
+  # The portal's screenshots (every page at 375 and 1280 px) go to build/release/e2e/portal.
   INCASSO_BIN="$bin" INCASSO_E2E_SCREENSHOT="$repo_root/build/release/e2e/checkout-page.png" \
+    INCASSO_E2E_ARTIFACTS="$repo_root/build/release/e2e/portal" \
     timeout -k 5 "$e2e_run_timeout" node --test "${files[@]}" 2>&1 | tee "$log"
   local status=${PIPESTATUS[0]}
   if ((status == 124)); then
@@ -128,6 +130,8 @@ section "incasso test run: $(git -C "$repo_root" rev-parse --short HEAD 2>/dev/n
 
 # Without the packages nothing else can run.
 run_stage "Install dependencies" bash scripts/install-deps.sh --test || exit 1
+# Titillium Web for the payment notice PDFs (embedded at build time; DejaVu Sans without it).
+run_stage "Fetch fonts" bash scripts/fetch-fonts.sh || true
 
 run_stage "Start throwaway PostgreSQL 15" pg_start || true
 if [[ -z ${INCASSO_TEST_POSTGRES_URL:-} ]]; then

@@ -10,11 +10,14 @@ namespace incasso {
 
 inline constexpr const char* kGpdBasePath = "/gpd/debt-positions-service/v1";
 
-// Registers under kGpdBasePath: POST/GET .../organizations/{organizationfiscalcode}/debtpositions,
-// GET, PUT and DELETE .../debtpositions/{iupd}, POST .../{iupd}/publish and .../{iupd}/invalidate.
+// Registers under kGpdBasePath: POST/GET .../organizations/{organizationfiscalcode}/debtpositions
+// (the list with every gpd.json filter, payment_date_from/to included), PATCH
+// .../debtpositions/transfers (updateTransferIbanMassive), GET, PUT and DELETE
+// .../debtpositions/{iupd}, POST .../{iupd}/publish and .../{iupd}/invalidate.
 // Every route needs an API key (Ocp-Apim-Subscription-Key or Authorization: Bearer; 401 without
 // a valid one) that belongs to the organization in the path (403 otherwise, whether or not the
-// addressed data exists). Errors are ProblemJson; internal details are logged, never returned.
+// addressed data exists), through api/v1_auth.hpp EntityRoute. The create honours
+// Idempotency-Key. Errors are ProblemJson; internal details are logged, never returned.
 // `ctx` must outlive the router.
 void AddGpdRoutes(http::Router& router, AppContext& ctx);
 

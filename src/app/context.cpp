@@ -1,5 +1,7 @@
 #include "app/context.hpp"
 
+#include "app/event_recorder.hpp"
+
 namespace incasso {
 
 Event InboundEvent(const AppContext& ctx, const Caller& caller, std::string operation,
@@ -16,6 +18,12 @@ Event InboundEvent(const AppContext& ctx, const Caller& caller, std::string oper
   return ev;
 }
 
-void RecordEvent(AppContext& ctx, const Event& event) { (void)ctx.store.AppendEvent(event); }
+void RecordEvent(AppContext& ctx, const Event& event) {
+  if (ctx.events != nullptr) {
+    ctx.events->Record(event);
+    return;
+  }
+  (void)ctx.store.AppendEvent(event);
+}
 
 }  // namespace incasso

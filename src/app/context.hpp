@@ -10,9 +10,15 @@
 
 namespace incasso {
 
+class EventRecorder;
+
 struct AppContext {
   Store& store;
   const Clock& clock;
+  // When set (incasso serve), RecordEvent hands events to this background batch writer instead
+  // of writing each one at once (one durable commit fewer per use case). Not owned; it must
+  // outlive every use of the context. Null (the CLI, tests): direct writes.
+  EventRecorder* events = nullptr;
 };
 
 // Who triggered a use case, for the event log.
@@ -27,7 +33,10 @@ Event InboundEvent(const AppContext& ctx, const Caller& caller, std::string oper
                    const Entity& entity);
 
 // Appends to the event log, best effort: the change it records is committed already, and an
-// audit failure must not turn a done operation into an error for the caller.
+// audit failure must not turn a done operation into an error for the caller. With ctx.events the
+// entry is written within the recorder's flush interval (and lost if the process dies first, or
+// dropped when the recorder is full or the write fails: logged by its error hook); otherwise at
+// once, a failed write being ignored.
 void RecordEvent(AppContext& ctx, const Event& event);
 
 }  // namespace incasso

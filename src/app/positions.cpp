@@ -19,46 +19,62 @@ void Record(AppContext& ctx, const Caller& caller, std::string operation, const 
 }
 
 // SACI 3.0 (aux digit 3): NAV = "3" + IUV, IUV = segregation code + 13-digit base + mod-93 check.
-// An IUV given by the institution must carry this entity's segregation code, or the node would
-// route the notice to another institution's archive.
-Status AssignNoticeNumbers(AppContext& ctx, const Entity& entity, DebtPosition& p) {
-  int missing = 0;
-  for (auto& o : p.options) missing += o.iuv.empty() ? 1 : 0;
-  std::vector<NoticeNumber> fresh;
-  if (missing > 0) {
-    auto allocated = AllocateNoticeNumbers(ctx, entity, missing);
-    if (!allocated.ok()) return allocated.error();
-    fresh = std::move(*allocated);
+// Gives option i its notice number; a nav sent with it must be the one the IUV implies.
+Status ApplyNoticeNumber(size_t i, PaymentOption& o, const NoticeNumber& nn) {
+  if (!o.nav.empty() && o.nav != nn.nav) {
+    return InvalidArgument(fmt::format("paymentOption[{}].nav", i),
+                           fmt::format("does not match the IUV (expected {})", nn.nav));
   }
-  size_t next = 0;
+  o.iuv = nn.iuv;
+  o.nav = nn.nav;
+  return Ok();
+}
+
+// Checks and completes the options that came with an IUV. An IUV given by the institution must
+// carry this entity's segregation code, or the node would route the notice to another
+// institution's archive. Options without an IUV are left for NumberNewOptions.
+Status CheckGivenNoticeNumbers(const Entity& entity, DebtPosition& p) {
   for (size_t i = 0; i < p.options.size(); ++i) {
     auto& o = p.options[i];
-    std::string field = fmt::format("paymentOption[{}].iuv", i);
-    Result<NoticeNumber> nn = o.iuv.empty()
-                                  ? Result<NoticeNumber>(fresh[next++])
-                                  : NoticeNumberFromIuv(o.iuv, 3, entity.segregation_code);
+    if (o.iuv.empty()) continue;
+    auto nn = NoticeNumberFromIuv(o.iuv, 3, entity.segregation_code);
     if (!nn.ok()) {
       Error e = nn.error();
-      e.field = field;
+      e.field = fmt::format("paymentOption[{}].iuv", i);
       return e;
     }
-    if (!o.nav.empty() && o.nav != nn->nav) {
-      return InvalidArgument(fmt::format("paymentOption[{}].nav", i),
-                             fmt::format("does not match the IUV (expected {})", nn->nav));
-    }
-    o.iuv = nn->iuv;
-    o.nav = nn->nav;
+    INCASSO_TRY(ApplyNoticeNumber(i, o, *nn));
   }
   return Ok();
 }
 
-// Validates a submitted position and makes it what the store keeps: notice numbers assigned,
-// options unpaid, transfers defaulting to the entity, status and publish date as of `now`.
-Status PrepareForStore(AppContext& ctx, const Entity& entity, DebtPosition& p, bool publish,
-                       TimePoint now) {
+size_t CountWithoutIuv(const DebtPosition& p) {
+  size_t missing = 0;
+  for (const auto& o : p.options) missing += o.iuv.empty() ? 1 : 0;
+  return missing;
+}
+
+// Numbers the options without an IUV, in order, from the reserved bases first_base, +1, ...
+Status NumberNewOptions(const std::string& segregation_code, std::uint64_t first_base,
+                        DebtPosition& p) {
+  std::uint64_t base = first_base;
+  for (size_t i = 0; i < p.options.size(); ++i) {
+    auto& o = p.options[i];
+    if (!o.iuv.empty()) continue;
+    auto nn = MakeNoticeNumberAux3(segregation_code, base++);
+    if (!nn.ok()) return nn.error();  // the 13-digit base space is exhausted
+    INCASSO_TRY(ApplyNoticeNumber(i, o, *nn));
+  }
+  return Ok();
+}
+
+// Validates a submitted position and makes it what the store keeps: given notice numbers
+// checked, options unpaid, transfers defaulting to the entity, status and publish date as of
+// `now`. Options without an IUV are numbered by the caller (NumberNewOptions).
+Status PrepareForStore(const Entity& entity, DebtPosition& p, bool publish, TimePoint now) {
   p.entity_id = entity.id;
   INCASSO_TRY(ValidatePosition(p, entity.fiscal_code, now));
-  INCASSO_TRY(AssignNoticeNumbers(ctx, entity, p));
+  INCASSO_TRY(CheckGivenNoticeNumbers(entity, p));
   for (auto& o : p.options) {
     o.status = OptionStatus::kUnpaid;
     o.payment_date.reset();
@@ -123,9 +139,18 @@ Result<DebtPosition> CreatePosition(AppContext& ctx, const Caller& caller,
   if (!entity.ok()) return entity.error();
   const TimePoint now = ctx.clock.Now();
   DebtPosition p = cmd.position;
-  INCASSO_TRY(PrepareForStore(ctx, *entity, p, cmd.publish, now));
+  INCASSO_TRY(PrepareForStore(*entity, p, cmd.publish, now));
   p.created_at = now;
-  auto stored = ctx.store.InsertPosition(entity->id, p);
+  // New notice numbers are reserved inside the insert's transaction: one durable commit per
+  // position. A failed insert hands its numbers out to nobody (`p` keeps empty IUVs, so not even
+  // the KO event below names them), which is why the store may give them out again.
+  auto stored = CountWithoutIuv(p) == 0
+                    ? ctx.store.InsertPosition(entity->id, p)
+                    : ctx.store.InsertPositionWithNewIuvs(
+                          entity->id, p,
+                          [&seg = entity->segregation_code](std::uint64_t first, DebtPosition& q) {
+                            return NumberNewOptions(seg, first, q);
+                          });
   if (!stored.ok()) {
     Record(ctx, caller, "position.create", *entity, p, "KO", stored.error().ToText());
     return stored.error();
@@ -213,7 +238,12 @@ Result<DebtPosition> UpdatePosition(AppContext& ctx, const Caller& caller,
   INCASSO_TRY(CheckOpen(*current, "changed"));
   const TimePoint now = ctx.clock.Now();
   DebtPosition p = cmd.position;
-  INCASSO_TRY(PrepareForStore(ctx, *entity, p, cmd.publish, now));
+  INCASSO_TRY(PrepareForStore(*entity, p, cmd.publish, now));
+  if (const size_t missing = CountWithoutIuv(p); missing > 0) {
+    auto first = ctx.store.ReserveIuvBases(entity->id, static_cast<int>(missing));
+    if (!first.ok()) return first.error();
+    INCASSO_TRY(NumberNewOptions(entity->segregation_code, *first, p));
+  }
   auto stored = ctx.store.ReplacePosition(entity->id, p, current->version);
   if (!stored.ok()) {
     Record(ctx, caller, "position.update", *entity, p, "KO", stored.error().ToText());

@@ -24,7 +24,9 @@ Result<std::vector<NoticeNumber>> AllocateNoticeNumbers(AppContext& ctx, const E
 
 // Validates the position for the entity, allocates an IUV and notice number (aux digit 3,
 // the entity's segregation code) to every option that has none, checks given IUVs belong to the
-// entity, and stores it all or nothing. Logs a "position.create" event.
+// entity, and stores it all or nothing, in one database transaction: the new numbers are
+// reserved by it (Store::InsertPositionWithNewIuvs), so a create that fails consumes none and
+// names none. Logs a "position.create" event.
 Result<DebtPosition> CreatePosition(AppContext& ctx, const Caller& caller,
                                     const CreatePositionCommand& cmd);
 

@@ -9,10 +9,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/result.hpp"
@@ -29,6 +31,8 @@ struct PositionFilter {
   std::string debtor_fiscal_code;     // exact match; empty = any
   std::optional<TimePoint> due_from;  // any option due on or after
   std::optional<TimePoint> due_to;    // any option due on or before
+  std::optional<TimePoint> paid_from;  // any option paid on or after (GPD payment_date_from)
+  std::optional<TimePoint> paid_to;    // any option paid on or before (GPD payment_date_to)
   // Sort key (GPD orderby); ties are broken by id in the same direction.
   enum class Order { kInsertedDate, kIupd, kStatus, kCompanyName };
   Order order_by = Order::kInsertedDate;
@@ -58,6 +62,44 @@ struct ReceiptFilter {
   std::string kind;           // exact match; empty = any
   int limit = 50;             // 1..1000
   int offset = 0;
+  std::optional<TimePoint> paid_from;  // payment_date_time on or after
+  std::optional<TimePoint> paid_to;    // payment_date_time on or before
+  std::string receipt_id;              // exact match; empty = any
+};
+
+// Payment options across the entity's positions (the /api/v1 payments search). Every set field
+// must match; empty/none = any.
+struct PaymentFilter {
+  std::string debtor_fiscal_code;  // the position's debtor, exact
+  std::string notice_number;       // exact
+  std::string iuv;                 // exact
+  std::optional<OptionStatus> status;
+  std::optional<TimePoint> paid_from;  // option payment date on or after
+  std::optional<TimePoint> paid_to;    // option payment date on or before
+  std::optional<std::int64_t> amount_min;  // cents, inclusive
+  std::optional<std::int64_t> amount_max;  // cents, inclusive
+  int limit = 50;                          // 1..1000
+  int offset = 0;
+};
+
+// One payment option with the position it belongs to (transfers not loaded).
+struct PaymentRow {
+  std::string iupd;
+  PositionStatus position_status = PositionStatus::kDraft;
+  DebtorType debtor_type = DebtorType::kPerson;
+  std::string debtor_fiscal_code;
+  std::string debtor_full_name;
+  std::string company_name;
+  PaymentOption option;
+};
+
+// A stored Idempotency-Key (app/idempotency.hpp). status 0 = its first request is in progress.
+struct IdempotencyRecord {
+  std::string request_hash;
+  int status = 0;
+  std::string content_type;
+  std::string body;
+  TimePoint created_at{};
 };
 
 // The change a successful receipt makes to a position (domain/payment.hpp PaymentEffect), applied
@@ -133,6 +175,64 @@ struct WebhookAttempt {
   std::optional<TimePoint> delivered_at;
 };
 
+// A bulk import started through the API (app/import_jobs.hpp; table import_job).
+struct ImportJob {
+  std::int64_t id = 0;
+  std::int64_t entity_id = 0;
+  std::string status;  // "queued", "running", "succeeded", "failed"
+  std::string format;  // as asked ("auto") until the import has detected it
+  std::string mode;    // "all-or-nothing", "valid-rows"
+  bool dry_run = false;
+  std::int64_t bytes_total = 0, bytes_done = 0, rows = 0;
+  std::int64_t created = 0, updated = 0, unchanged = 0, rejected = 0;
+  bool committed = false;
+  std::string error;        // why the job failed as a whole, "" otherwise
+  std::string report_path;  // the report CSV on the server's disk
+  TimePoint created_at{};
+  std::optional<TimePoint> finished_at;
+};
+
+// A position the lifecycle sweep moves on its own (app/lifecycle.hpp).
+struct DueTransition {
+  std::int64_t entity_id = 0;
+  std::string iupd;
+  std::int64_t version = 0;
+  PositionStatus from = PositionStatus::kPublished;
+  PositionStatus to = PositionStatus::kValid;
+};
+
+// A long write of many positions of one entity (bulk import, app/imports.hpp), on one database
+// connection inside one transaction: nothing is visible to others, nor survives a crash, until
+// Commit(). Destroying it without Commit() rolls back. Lookups see this transaction's own writes.
+// On SQLite the transaction holds the database's write lock until Commit/Checkpoint (the
+// station's writers wait meanwhile); on PostgreSQL only the rows written are locked.
+// Used by one thread at a time.
+class BulkPositionWriter {
+ public:
+  virtual ~BulkPositionWriter() = default;
+  // The entity's stored positions (with options and transfers) among these iupds, any order.
+  virtual Result<std::vector<DebtPosition>> FindPositions(const std::vector<std::string>& iupds) = 0;
+  // Which of these IUVs the entity's options already use, and the iupd of their position.
+  virtual Result<std::vector<std::pair<std::string, std::string>>> FindTakenIuvs(
+      const std::vector<std::string>& iuvs) = 0;
+  // As Store::ReserveIuvBases for the writer's entity. On SQLite the reservation is part of the
+  // bulk transaction (a rollback returns numbers that were never stored anywhere); on PostgreSQL
+  // it commits at once on another connection, so other writers are not held up.
+  virtual Result<std::uint64_t> ReserveIuvBases(int count) = 0;
+  // Inserts new positions (every option with iuv and nav; version 1, timestamps as given).
+  // Conflict naming the field on a taken iupd or iuv (the whole transaction is then unusable).
+  virtual Status InsertPositions(const std::vector<DebtPosition>& positions) = 0;
+  // As Store::ReplacePosition, inside the bulk transaction.
+  virtual Status ReplacePosition(const DebtPosition& p, std::int64_t expected_version) = 0;
+  // Commits what was written so far and opens a new transaction (per-batch commits).
+  virtual Status Checkpoint() = 0;
+  virtual Status Commit() = 0;
+  // Queues an outbox message of the writer's entity inside the bulk transaction (it is
+  // committed, or rolled back, with the import), e.g. kind "import.completed".
+  virtual Status QueueOutbox(std::string_view kind, std::string_view reference,
+                             std::string_view payload, TimePoint at) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -177,6 +277,20 @@ class Store {
   // its iuv and nav. Conflict on a taken iupd ("iupd") or iuv ("paymentOption[i].iuv").
   // Returns the stored position (ids, version 1, timestamps as given).
   virtual Result<DebtPosition> InsertPosition(std::int64_t entity_id, const DebtPosition& p) = 0;
+  // Fills in the iuv and nav of every option of `p` that has no iuv, in order, from consecutive
+  // IUV bases starting at `first_base` (the notice-number rules are the caller's); an error
+  // aborts the insert.
+  using IuvAssigner = std::function<Status(std::uint64_t first_base, DebtPosition& p)>;
+  // As InsertPosition, for a position some of whose options have no iuv yet: reserves one base
+  // per such option from the entity's sequence (as ReserveIuvBases), lets `assign` number them,
+  // and inserts, all in ONE transaction (one durable commit). The reservation commits with the
+  // position or not at all: numbers of a failed insert were never stored, returned or visible to
+  // another transaction (the sequence row stays locked until the end), so handing them out again
+  // keeps ReserveIuvBases' promise; `assign` must not leak them elsewhere. Numbers stored with a
+  // position are never handed out again, also after the position is deleted.
+  virtual Result<DebtPosition> InsertPositionWithNewIuvs(std::int64_t entity_id,
+                                                         const DebtPosition& p,
+                                                         const IuvAssigner& assign) = 0;
   virtual Result<std::optional<DebtPosition>> GetPosition(std::int64_t entity_id,
                                                           std::string_view iupd) = 0;
   // The position owning the option with this notice number (nav), if any.
@@ -188,8 +302,15 @@ class Store {
   virtual Result<std::int64_t> CountPositions(std::int64_t entity_id) = 0;
   // How many positions ListPositions would return for `f` without limit and offset.
   virtual Result<std::int64_t> CountPositions(std::int64_t entity_id, const PositionFilter& f) = 0;
+  // Across entities (the lifecycle sweep): PUBLISHED positions whose validity date is at or
+  // before `now` (-> VALID), and VALID positions with switch_to_expired none of whose options is
+  // due at or after `now` (-> EXPIRED); at most `limit` (1..1000), oldest first.
+  virtual Result<std::vector<DueTransition>> ListDueTransitions(TimePoint now, int limit) = 0;
   // Sets the status if the stored version equals `expected_version`; bumps the version and
   // updated_at. Conflict if the version moved (optimistic locking), NotFound if absent.
+  // Queues a position.updated (position.expired for EXPIRED) outbox message in the same
+  // transaction; InsertPosition, ReplacePosition and RecordReceipt's update queue
+  // position.created, position.updated and position.paid likewise.
   virtual Status UpdatePositionStatus(std::int64_t entity_id, std::string_view iupd,
                                       std::int64_t expected_version, PositionStatus status,
                                       TimePoint now) = 0;
@@ -204,6 +325,10 @@ class Store {
   // `expected_version`. Conflict if the version moved, NotFound if absent.
   virtual Status DeletePosition(std::int64_t entity_id, std::string_view iupd,
                                 std::int64_t expected_version) = 0;
+  // Opens a bulk write for the entity (see BulkPositionWriter). `read_only`: lookups only, on a
+  // snapshot, taking no write lock (a dry run); the write calls then fail.
+  virtual Result<std::unique_ptr<BulkPositionWriter>> BeginBulkWrite(std::int64_t entity_id,
+                                                                     bool read_only) = 0;
 
   // --- Receipts ---
   // Stores the receipt; returns false (and changes nothing) if a receipt with the same receipt_id
@@ -272,10 +397,15 @@ class Store {
   // message and active endpoint of its entity subscribed to the message's event that has none
   // yet; at most `limit` (1..1000) per call, oldest messages first. Returns how many.
   virtual Result<std::int64_t> FanOutWebhooks(TimePoint now, int limit) = 0;
-  // Across entities (the dispatcher): pending deliveries to active endpoints due at `now`, at
-  // most `per_entity` of each entity and `limit` (1..1000) in all, earliest due first.
-  virtual Result<std::vector<DueWebhookDelivery>> ListDueWebhookDeliveries(TimePoint now, int limit,
-                                                                           int per_entity) = 0;
+  // Across entities (the dispatcher): claims pending deliveries to active endpoints due at `now`
+  // and not leased by another dispatcher (no lease, or one expired by `now`), at most
+  // `per_entity` of each entity and `limit` (1..1000) in all, earliest due first, leasing them
+  // until `lease_until`: two processes sharing a database never claim the same delivery while
+  // its lease runs. RecordWebhookAttempt and ResetWebhookDelivery end the lease.
+  virtual Result<std::vector<DueWebhookDelivery>> ClaimDueWebhookDeliveries(TimePoint now,
+                                                                            TimePoint lease_until,
+                                                                            int limit,
+                                                                            int per_entity) = 0;
   // Records an attempt: attempts + 1 and the fields of `a`. NotFound if the entity has no such
   // delivery.
   virtual Status RecordWebhookAttempt(std::int64_t entity_id, std::int64_t delivery_id,
@@ -287,6 +417,53 @@ class Store {
   // no such delivery.
   virtual Status ResetWebhookDelivery(std::int64_t entity_id, std::int64_t delivery_id,
                                       TimePoint now) = 0;
+  // The entity's delivery with this id, if any.
+  virtual Result<std::optional<WebhookDelivery>> GetWebhookDelivery(std::int64_t entity_id,
+                                                                    std::int64_t delivery_id) = 0;
+  // Sets the endpoint's active flag / secret. NotFound if the entity has no such endpoint.
+  virtual Status SetWebhookEndpointActive(std::int64_t entity_id, std::int64_t endpoint_id,
+                                          bool active) = 0;
+  virtual Status SetWebhookEndpointSecret(std::int64_t entity_id, std::int64_t endpoint_id,
+                                          std::string_view secret) = 0;
+
+  // GPD updateTransferIbanMassive: sets `new_iban` on up to `limit` (1..1000) transfers with
+  // `old_iban` of unpaid options of DRAFT, PUBLISHED or VALID positions, oldest first, in one
+  // transaction; each position touched gets version + 1, updated_at = now and a position.updated
+  // outbox message. Returns how many transfers changed.
+  virtual Result<std::int64_t> UpdateTransferIbans(std::int64_t entity_id,
+                                                   std::string_view old_iban,
+                                                   std::string_view new_iban, int limit,
+                                                   TimePoint now) = 0;
+
+  // --- Import jobs (app/import_jobs.hpp) ---
+  // Stores a new job for the entity (j.id and j.entity_id ignored); returns it with its id.
+  virtual Result<ImportJob> CreateImportJob(std::int64_t entity_id, const ImportJob& j) = 0;
+  // Sets status, format, bytes, counts, committed, error, report_path and finished_at of the
+  // entity's job j.id. NotFound if the entity has no such job.
+  virtual Status UpdateImportJob(std::int64_t entity_id, const ImportJob& j) = 0;
+  // The entity's job with this id, if any.
+  virtual Result<std::optional<ImportJob>> GetImportJob(std::int64_t entity_id,
+                                                        std::int64_t id) = 0;
+
+  // --- Payments search (/api/v1) ---
+  // The entity's payment options matching `f`, newest position first (then option id).
+  virtual Result<std::vector<PaymentRow>> SearchPayments(std::int64_t entity_id,
+                                                         const PaymentFilter& f) = 0;
+
+  // --- Idempotency keys (app/idempotency.hpp) ---
+  // Claims `key` for a request with `request_hash`, in one transaction: a row created before
+  // `expired_before`, or still in progress (status 0) and created before `abandoned_before`, is
+  // dropped first; then an in-progress row is inserted. Returns nullopt when this call claimed
+  // the key, otherwise the row that holds it (another request's, possibly in progress). Among
+  // concurrent claims of one key exactly one wins.
+  virtual Result<std::optional<IdempotencyRecord>> ClaimIdempotencyKey(
+      std::int64_t entity_id, std::string_view key, std::string_view request_hash, TimePoint now,
+      TimePoint expired_before, TimePoint abandoned_before) = 0;
+  // Stores the response of the request that claimed the key. NotFound if the claim is gone.
+  virtual Status CompleteIdempotencyKey(std::int64_t entity_id, std::string_view key, int status,
+                                        std::string_view content_type, std::string_view body) = 0;
+  // Drops an in-progress claim (the request failed in a way worth retrying); no-op if absent.
+  virtual Status ReleaseIdempotencyKey(std::int64_t entity_id, std::string_view key) = 0;
 };
 
 }  // namespace incasso

@@ -20,7 +20,9 @@ constexpr std::size_t kMaxErrorLength = 500;
 constexpr int kMaxAttempts = 12;
 constexpr std::chrono::seconds kFirstRetry{10};
 constexpr std::chrono::seconds kMaxRetry{3600};
-constexpr std::string_view kKnownEvents[] = {kWebhookReceiptCreated};
+constexpr std::string_view kKnownEvents[] = {
+    kWebhookReceiptCreated,  kWebhookPositionCreated, kWebhookPositionUpdated,
+    kWebhookPositionPaid,    kWebhookPositionExpired, kWebhookImportCompleted};
 
 Status EnsureSodium() {
   static const bool ready = sodium_init() >= 0;
@@ -42,11 +44,9 @@ Status ValidateUrl(std::string_view url) {
   if (url.substr(0, 7) == "http://") {
     rest = url.substr(7);
   } else if (url.substr(0, 8) == "https://") {
-    // The delivery client speaks plain HTTP only for now: accepting an https URL would only
-    // produce deliveries that can never succeed. Refuse it until TLS delivery exists.
-    return bad("https endpoints are not supported yet: use http:// on the Region's network");
+    rest = url.substr(8);
   } else {
-    return bad("must start with http://");
+    return bad("must start with https:// (or http:// on the Region's own network)");
   }
   for (char c : url) {
     if (!IsUrlChar(c)) return bad("contains a character not allowed in a URL");
@@ -291,7 +291,11 @@ Result<WebhookRound> WebhookDispatcher::RunOnce() {
   auto queued = store_.FanOutWebhooks(now, 1000);
   if (!queued.ok()) return queued.error();
   round.queued = *queued;
-  auto due = store_.ListDueWebhookDeliveries(now, options_.batch_limit, options_.per_entity_limit);
+  // Leased long enough for the whole round; deliveries postponed in this round (their endpoint
+  // failed) stay leased and come back when the lease ends, like a short backoff.
+  auto due = store_.ClaimDueWebhookDeliveries(
+      now, now + std::chrono::ceil<std::chrono::seconds>(options_.lease), options_.batch_limit,
+                                              options_.per_entity_limit);
   if (!due.ok()) return due.error();
   // Each endpoint's deliveries in due order, one endpoint per worker at a time.
   std::map<std::int64_t, std::vector<const DueWebhookDelivery*>> by_endpoint;

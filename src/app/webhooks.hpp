@@ -26,8 +26,17 @@
 
 namespace incasso {
 
-// The events an endpoint can subscribe to.
+// The events an endpoint can subscribe to. Each is queued in the outbox by the transaction that
+// makes the change (storage/), so none is lost and none announces a change that did not commit.
+// Position events carry {type, iupd, status, version, changedAt, noticeNumber}; receipt.created
+// the receipt's identifiers and amount; import.completed the job's id and counts. None carries
+// personal data: the consumer reads what it needs through the API.
 inline constexpr std::string_view kWebhookReceiptCreated = "receipt.created";
+inline constexpr std::string_view kWebhookPositionCreated = "position.created";
+inline constexpr std::string_view kWebhookPositionUpdated = "position.updated";  // also status
+inline constexpr std::string_view kWebhookPositionPaid = "position.paid";  // fully paid
+inline constexpr std::string_view kWebhookPositionExpired = "position.expired";
+inline constexpr std::string_view kWebhookImportCompleted = "import.completed";
 
 struct NewWebhookEndpoint {
   std::string url;                       // http:// or https://
@@ -71,6 +80,10 @@ struct WebhookDispatcherOptions {
   int per_entity_limit = 20;  // of one entity per round, so a busy entity cannot crowd others out
   int workers = 4;            // endpoints served in parallel within a round
   std::chrono::milliseconds request_timeout{5000};
+  // How long a round's claimed deliveries stay reserved to this dispatcher (another process on
+  // the same database does not send them meanwhile). Must exceed a round's worst case:
+  // request_timeout * per_entity_limit.
+  std::chrono::milliseconds lease{std::chrono::minutes(5)};
   // Called (from the dispatcher's threads) with store or transport trouble; may be empty.
   std::function<void(std::string_view what, const Error& e)> on_error;
 };

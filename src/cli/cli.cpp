@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/notice.hpp"
 #include "cli/runtime.hpp"
 
 namespace incasso::cli {
@@ -22,9 +23,12 @@ int Run(int argc, char** argv) {
   AddPositionCommand(app, globals, exit_code);
   AddEventsCommand(app, globals, exit_code);
   AddApiKeyCommand(app, globals, exit_code);
+  AddExportCommand(app, globals, exit_code);
   AddWebhooksCommand(app, globals, exit_code);
+  AddImportCommand(app, globals, exit_code);
   AddCheckConfigCommand(app, exit_code);
   AddVersionCommand(app, exit_code);
+  AddNoticeCommands(app, globals, exit_code);
   AddNodeSimCommand(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -59,7 +59,9 @@ void AddEntityCommand(CLI::App& app, Globals& g, int& exit_code);
 void AddPositionCommand(CLI::App& app, Globals& g, int& exit_code);
 void AddEventsCommand(CLI::App& app, Globals& g, int& exit_code);
 void AddApiKeyCommand(CLI::App& app, Globals& g, int& exit_code);
+void AddExportCommand(CLI::App& app, Globals& g, int& exit_code);  // cli/export.cpp
 void AddWebhooksCommand(CLI::App& app, Globals& g, int& exit_code);
+void AddImportCommand(CLI::App& app, Globals& g, int& exit_code);  // cli/import.cpp
 void AddCheckConfigCommand(CLI::App& app, int& exit_code);
 void AddVersionCommand(CLI::App& app, int& exit_code);
 void AddNodeSimCommand(CLI::App& app, int& exit_code);

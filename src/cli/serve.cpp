@@ -6,10 +6,16 @@
 #include <mutex>
 #include <thread>
 
+#include "api/document_routes.hpp"
+#include "api/export_routes.hpp"
+#include "api/import_routes.hpp"
 #include "api/gpd_routes.hpp"
+#include "api/v1_routes.hpp"
 #include "app/demo.hpp"
 #include "app/event_recorder.hpp"
+#include "app/lifecycle.hpp"
 #include "app/webhooks.hpp"
+#include "cli/notice.hpp"
 #include "cli/runtime.hpp"
 #include "cli/version_info.hpp"
 #include "http/client.hpp"
@@ -18,7 +24,7 @@
 #include "log/log.hpp"
 #include "nodesim/simulator.hpp"
 #include "soap/station_handler.hpp"
-#include "web/home.hpp"
+#include "web/portal.hpp"
 
 namespace incasso::cli {
 namespace {
@@ -76,9 +82,11 @@ class BodyRetention {
   std::thread thread_;
 };
 
-// Webhook POSTs over the plain HTTP client; any answer is a status, no answer an error.
-Result<int> SendWebhook(const WebhookRequest& w) {
+// Webhook POSTs over the HTTP(S) client, trusting `ca_file` ("" = the system's roots) for
+// https endpoints; any answer is a status, no answer an error.
+Result<int> SendWebhook(const std::string& ca_file, const WebhookRequest& w) {
   http::ClientRequest request;
+  request.ca_file = ca_file;
   request.method = "POST";
   request.url = w.url;
   request.headers = w.headers;
@@ -147,6 +155,12 @@ int Serve(const Globals& g, const ServeArgs& args) {
   if (!rt.ok()) return Fail(rt.error());
   Store& store = *rt->store;
   AppContext ctx{store, *rt->clock};
+  EventRecorder::Options recorder_options;
+  recorder_options.on_error = [](const Error& e) {
+    log::LogEvent(log::Level::kError, "event_log_write_failed", {{"error", e.ToText()}});
+  };
+  EventRecorder events(store, recorder_options);
+  ctx.events = &events;  // use-case audit events in batches, like the station's
   if (args.demo) {
     auto demo = LoadDemoRegion(ctx);
     if (!demo.ok()) return Fail(demo.error());
@@ -170,14 +184,12 @@ int Serve(const Globals& g, const ServeArgs& args) {
     return http::JsonResponse(
         200, R"({"status":"READY","database":")" + std::string(store.Backend()) + "\"}");
   });
-  web::AddHomePage(router, ctx);
   AddGpdRoutes(router, ctx);
+  AddDocumentRoutes(router, ctx, NewDocumentRenderer());
+  AddApiV1Routes(router, ctx);
+  AddExportRoutes(router, ctx);
+  auto import_jobs = AddImportRoutes(router, ctx);  // its worker stops at scope exit
 
-  EventRecorder::Options recorder_options;
-  recorder_options.on_error = [](const Error& e) {
-    log::LogEvent(log::Level::kError, "event_log_write_failed", {{"error", e.ToText()}});
-  };
-  EventRecorder events(store, recorder_options);
   StationConfig configured{config->pagopa.broker_fiscal_code, config->pagopa.station_ids};
   auto station_config = soap::ResolveStationConfig(store, configured);
   if (!station_config.ok()) return Fail(station_config.error());
@@ -185,6 +197,15 @@ int Serve(const Globals& g, const ServeArgs& args) {
   station_options.path = config->pagopa.soap_path;
   station_options.answer_timeout = std::chrono::milliseconds(config->pagopa.answer_timeout_ms);
   auto station = soap::AddStationEndpoint(router, ctx, *station_config, events, station_options);
+  web::PortalOptions portal_options;
+  portal_options.checkout_url = config->portal.checkout_url;
+  portal_options.public_url = config->portal.public_url;
+  portal_options.secret = config->portal.secret;
+  portal_options.lookup_limit.per_minute = config->portal.lookup_per_minute;
+  portal_options.lookup_limit.burst = config->portal.lookup_burst;
+  portal_options.station = *station_config;
+  portal_options.documents = NewDocumentRenderer();
+  auto portal = web::AddPortal(router, ctx, portal_options);
 
   auto server = http::StartServer(ToServerOptions(config->http),
                                   [&router](const http::Request& r) { return router.Handle(r); });
@@ -207,15 +228,31 @@ int Serve(const Globals& g, const ServeArgs& args) {
   std::fflush(stdout);
   BodyRetention retention(store, *rt->clock, config->pagopa.event_body_retention_days);
   WebhookDispatcherOptions webhook_options;
+  webhook_options.poll_interval = std::chrono::milliseconds(config->jobs.webhook_poll_interval_ms);
+  webhook_options.workers = static_cast<int>(config->jobs.webhook_workers);
+  webhook_options.request_timeout = std::chrono::milliseconds(config->jobs.webhook_timeout_ms);
   webhook_options.on_error = [](std::string_view what, const Error& e) {
     log::LogEvent(log::Level::kWarn, std::string(what), {{"error", e.ToText()}});
   };
-  WebhookDispatcher webhooks(store, *rt->clock, &SendWebhook, webhook_options);
+  WebhookDispatcher webhooks(
+      store, *rt->clock,
+      [ca = config->jobs.webhook_ca_file](const WebhookRequest& w) { return SendWebhook(ca, w); },
+      webhook_options);
   webhooks.Start();
+  LifecycleSweeper lifecycle(ctx, std::chrono::milliseconds(config->jobs.lifecycle_interval_ms),
+                             [](const Error& e) {
+                               log::LogEvent(log::Level::kWarn, "lifecycle_sweep_failed",
+                                             {{"error", e.ToText()}});
+                             });
+  lifecycle.Start();
   std::unique_ptr<DemoSimulator> simulator;
   if (args.demo) {
     simulator = StartDemoSimulator(config->http, (*server)->port(), station_options.path,
                                    *station_config, *rt->clock);
+    if (simulator && config->portal.checkout_url.empty()) {
+      portal->SetCheckoutUrl("http://" + config->http.host + ":" +
+                             std::to_string(simulator->server->port()) + "/checkout/ec/v1/carts");
+    }
     if (simulator) {
       std::printf(
           "node simulator (pagoPA Checkout and the node) on http://%s:%u/: "
@@ -241,6 +278,7 @@ int Serve(const Globals& g, const ServeArgs& args) {
   }
   http::WaitForShutdownSignal(**server);
   if (simulator) simulator->server->Stop();
+  lifecycle.Stop();
   webhooks.Stop();
   events.Flush();
   std::printf("incasso stopped\n");

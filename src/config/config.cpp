@@ -44,6 +44,16 @@ const std::vector<IntKey>& IntKeys() {
        60000},
       {"pagopa", "event_body_retention_days",
        [](Config& c) { return &c.pagopa.event_body_retention_days; }, 0, 3650},
+      {"jobs", "webhook_poll_interval_ms",
+       [](Config& c) { return &c.jobs.webhook_poll_interval_ms; }, 10, 3600000},
+      {"jobs", "webhook_workers", [](Config& c) { return &c.jobs.webhook_workers; }, 1, 64},
+      {"jobs", "webhook_timeout_ms", [](Config& c) { return &c.jobs.webhook_timeout_ms; }, 100,
+       60000},
+      {"jobs", "lifecycle_interval_ms", [](Config& c) { return &c.jobs.lifecycle_interval_ms; },
+       100, 86400000},
+      {"portal", "lookup_per_minute", [](Config& c) { return &c.portal.lookup_per_minute; }, 1,
+       100000},
+      {"portal", "lookup_burst", [](Config& c) { return &c.portal.lookup_burst; }, 1, 100000},
       {"database", "pool_size", [](Config& c) { return &c.database.pool_size; }, 1, 256},
       {"database", "busy_timeout_ms", [](Config& c) { return &c.database.busy_timeout_ms; }, 0,
        600000},
@@ -59,12 +69,17 @@ const std::vector<StrKey>& StrKeys() {
       {"pagopa", "broker_fiscal_code", [](Config& c) { return &c.pagopa.broker_fiscal_code; }},
       {"pagopa", "soap_path", [](Config& c) { return &c.pagopa.soap_path; }},
       {"log", "format", [](Config& c) { return &c.log.format; }},
+      {"portal", "checkout_url", [](Config& c) { return &c.portal.checkout_url; }},
+      {"portal", "public_url", [](Config& c) { return &c.portal.public_url; }},
+      {"portal", "secret", [](Config& c) { return &c.portal.secret; }},
+      {"jobs", "webhook_ca_file", [](Config& c) { return &c.jobs.webhook_ca_file; }},
   };
   return keys;
 }
 
 bool KnownSection(std::string_view s) {
-  return s == "http" || s == "database" || s == "log" || s == "pagopa";
+  return s == "http" || s == "database" || s == "log" || s == "pagopa" || s == "jobs" ||
+         s == "portal";
 }
 
 std::vector<std::string> SplitList(std::string_view text) {
@@ -136,9 +151,28 @@ Status Validate(const Config& c) {
       return KeyError("config", "pagopa.station_ids", "'" + id + "' is longer than 35 characters");
     }
   }
+  if (!c.portal.checkout_url.empty() && c.portal.checkout_url.rfind("http://", 0) != 0 &&
+      c.portal.checkout_url.rfind("https://", 0) != 0) {
+    return KeyError("config", "portal.checkout_url", "must be an http:// or https:// URL");
+  }
+  if (!c.portal.public_url.empty() && c.portal.public_url.rfind("http://", 0) != 0 &&
+      c.portal.public_url.rfind("https://", 0) != 0) {
+    return KeyError("config", "portal.public_url",
+                    "must be an origin such as https://pagamenti.regione.example");
+  }
+  if (!c.portal.secret.empty() && c.portal.secret.size() < 32) {
+    return KeyError("config", "portal.secret", "must be at least 32 characters (or empty)");
+  }
   if (c.pagopa.soap_path.empty() || c.pagopa.soap_path.front() != '/') {
     return KeyError("config", "pagopa.soap_path",
                     "must be an absolute path such as /pagopa/paForNode");
+  }
+  if (!c.jobs.webhook_ca_file.empty()) {
+    std::ifstream ca(c.jobs.webhook_ca_file);
+    if (!ca) {
+      return KeyError("config", "jobs.webhook_ca_file",
+                      "cannot read '" + c.jobs.webhook_ca_file + "' (a PEM file of CA certificates)");
+    }
   }
   return Ok();
 }
@@ -168,7 +202,7 @@ Result<Config> ParseConfig(const std::string& toml_text, const std::string& orig
   for (auto&& [section_key, section_node] : root) {
     std::string section(section_key.str());
     if (!KnownSection(section)) {
-      return KeyError(origin, section, "unknown section (known: http, database, log, pagopa)");
+      return KeyError(origin, section, "unknown section (known: http, database, log, pagopa, jobs, portal)");
     }
     const toml::table* table = section_node.as_table();
     if (table == nullptr)

@@ -48,7 +48,27 @@ struct PagopaConfig {
   std::int64_t event_body_retention_days = 90;  // request/response bodies in the event log
 };
 
+// Background work of `incasso serve`: webhook delivery and the position lifecycle sweep.
+struct JobsConfig {
+  std::int64_t webhook_poll_interval_ms = 2000;  // between delivery rounds
+  std::int64_t webhook_workers = 4;              // endpoints served in parallel
+  std::int64_t webhook_timeout_ms = 5000;        // per delivery attempt
+  std::string webhook_ca_file;  // PEM roots for https endpoints; "" = the system's
+  std::int64_t lifecycle_interval_ms = 60000;  // PUBLISHED->VALID, VALID->EXPIRED sweep
+};
+
+// The citizen portal (src/web/portal.hpp).
+struct PortalConfig {
+  std::string checkout_url;  // pagoPA Checkout's POST /carts URL; "" = the demo's simulator, or none
+  std::string public_url;    // the portal's public origin; "" = from the Host header
+  std::string secret;        // HMAC key of CSRF tokens and cart cookies; "" = random per process
+  std::int64_t lookup_per_minute = 20;  // notice look-ups per client IP and minute
+  std::int64_t lookup_burst = 10;       // look-ups a client may make at once
+};
+
 struct Config {
+  PortalConfig portal;
+  JobsConfig jobs;
   HttpConfig http;
   PagopaConfig pagopa;
   DatabaseConfig database;

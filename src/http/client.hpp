@@ -1,4 +1,4 @@
-// A small synchronous HTTP/1.1 client (plain HTTP only) for the node simulator and tests: one
+// A small synchronous HTTP/1.1 client (HTTP and HTTPS) for webhooks, the node simulator and tests: one
 // request per connection, no redirects followed, no proxies. Beast and Asio stay in client.cpp
 // (STYLE.md rule 12).
 #pragma once
@@ -16,9 +16,12 @@ namespace incasso::http {
 
 struct ClientRequest {
   std::string method = "GET";  // sent as given (case-sensitive)
-  // "http://host[:port]/path[?query]"; the path is sent as written (already percent-encoded).
-  // https:// is refused (kInvalidArgument): the simulator only talks to local plain-HTTP peers.
+  // "http[s]://host[:port]/path[?query]"; the path is sent as written (already
+  // percent-encoded). https: TLS 1.2+, the peer's certificate must chain to a trusted root and
+  // name the URL's host (SNI sent).
   std::string url;
+  // PEM file of the trusted roots for https; "" = the system's (Debian: ca-certificates).
+  std::string ca_file;
   // Extra headers. Host, Content-Length and Connection are set by the client and any value given
   // here for them is ignored. User-Agent defaults to "incasso".
   std::vector<std::pair<std::string, std::string>> headers;

@@ -89,9 +89,9 @@ TEST(HttpClientTest, UnknownPathIs404FromRouter) {
   EXPECT_EQ(res->body, "");
 }
 
-TEST(HttpClientTest, RefusesHttpsAndMalformedUrls) {
-  for (const char* url : {"https://127.0.0.1:1/", "ftp://example.org/", "not a url", "/relative",
-                          "http:///nohost", "http://user:pw@127.0.0.1/"}) {
+TEST(HttpClientTest, RefusesMalformedUrls) {
+  for (const char* url : {"ftp://example.org/", "not a url", "/relative", "http:///nohost",
+                          "http://user:pw@127.0.0.1/", "https://user:pw@127.0.0.1/"}) {
     ClientRequest req;
     req.url = url;
     auto res = HttpCall(req);
@@ -99,9 +99,6 @@ TEST(HttpClientTest, RefusesHttpsAndMalformedUrls) {
     EXPECT_EQ(res.error().code, ErrorCode::kInvalidArgument) << url;
     EXPECT_EQ(res.error().field, "url") << url;
   }
-  ClientRequest req;
-  req.url = "https://127.0.0.1/";
-  EXPECT_NE(HttpCall(req).error().message.find("https is not supported"), std::string::npos);
 }
 
 TEST(HttpClientTest, RefusesHeaderInjection) {

@@ -29,6 +29,21 @@ bool MoreSpecific(const std::vector<bool>& a, const std::vector<bool>& b) {
   return false;
 }
 
+// The same, where both have the same literal/parameter shape: a parameter with a suffix is more
+// specific than one without.
+bool MoreSpecificSuffix(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    if (a[i].empty() != b[i].empty()) return !a[i].empty();
+  }
+  return false;
+}
+
+bool Better(const std::vector<bool>& a_param, const std::vector<std::string>& a_suffix,
+            const std::vector<bool>& b_param, const std::vector<std::string>& b_suffix) {
+  if (a_param != b_param) return MoreSpecific(a_param, b_param);
+  return MoreSpecificSuffix(a_suffix, b_suffix);
+}
+
 }  // namespace
 
 void Router::Add(std::string method, std::string pattern, Handler handler) {
@@ -38,16 +53,27 @@ void Router::Add(std::string method, std::string pattern, Handler handler) {
   }
   Route route;
   for (std::string_view segment : SplitPath(pattern)) {
+    std::string_view suffix;
+    if (segment.size() >= 2 && segment.front() == '{' && segment.back() != '}') {
+      const std::size_t close = segment.find('}');
+      if (close != std::string_view::npos && close + 1 < segment.size() &&
+          segment[close + 1] == '.') {
+        suffix = segment.substr(close + 1);
+        segment = segment.substr(0, close + 1);
+      }
+    }
     const bool param = segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
     if (param) segment = segment.substr(1, segment.size() - 2);
-    if (segment.find_first_of("{}") != std::string_view::npos || (param && segment.empty())) {
+    if (segment.find_first_of("{}") != std::string_view::npos || (param && segment.empty()) ||
+        suffix.find_first_of("{}") != std::string_view::npos) {
       throw std::invalid_argument("malformed route pattern: " + pattern);
     }
     route.segments.emplace_back(segment);
     route.is_param.push_back(param);
+    route.suffix.emplace_back(suffix);
   }
   for (const Route& r : routes_) {
-    if (r.method == method && r.is_param == route.is_param) {
+    if (r.method == method && r.is_param == route.is_param && r.suffix == route.suffix) {
       bool same = true;
       for (std::size_t i = 0; i < r.segments.size() && same; ++i) {
         same = r.is_param[i] || r.segments[i] == route.segments[i];
@@ -73,14 +99,22 @@ Response Router::Handle(Request request) const {
     if (r.segments.size() != segments.size()) continue;
     bool match = true;
     for (std::size_t i = 0; i < segments.size() && match; ++i) {
-      match = r.is_param[i] ? !segments[i].empty() : r.segments[i] == segments[i];
+      if (!r.is_param[i]) {
+        match = r.segments[i] == segments[i];
+      } else {
+        const std::string& sfx = r.suffix[i];
+        match = segments[i].size() > sfx.size() &&
+                segments[i].substr(segments[i].size() - sfx.size()) == sfx;
+      }
     }
     if (!match) continue;
     allowed.insert(r.method);
-    if (r.method == request.method && (!best || MoreSpecific(r.is_param, best->is_param))) {
+    if (r.method == request.method &&
+        (!best || Better(r.is_param, r.suffix, best->is_param, best->suffix))) {
       best = &r;
     }
-    if (head && r.method == "GET" && (!best_get || MoreSpecific(r.is_param, best_get->is_param))) {
+    if (head && r.method == "GET" &&
+        (!best_get || Better(r.is_param, r.suffix, best_get->is_param, best_get->suffix))) {
       best_get = &r;
     }
   }
@@ -107,7 +141,10 @@ Response Router::Handle(Request request) const {
 
   request.path_params.clear();
   for (std::size_t i = 0; i < segments.size(); ++i) {
-    if (best->is_param[i]) request.path_params[best->segments[i]] = std::string(segments[i]);
+    if (best->is_param[i]) {
+      request.path_params[best->segments[i]] =
+          std::string(segments[i].substr(0, segments[i].size() - best->suffix[i].size()));
+    }
   }
   Response response = best->handler(request);
   if (head_as_get) {

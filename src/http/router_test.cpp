@@ -139,6 +139,20 @@ TEST(RouterTest, RejectsMalformedAndDuplicatePatterns) {
   router.Add("POST", "/a/{y}", Echo(""));  // another method is fine
 }
 
+TEST(RouterTest, ParameterWithSuffixMatchesItsExtensionOnly) {
+  Router router;
+  router.Add("GET", "/r/{id}", Echo("json"));
+  router.Add("GET", "/r/{id}.xml", Echo("xml"));
+  router.Add("GET", "/r/{id}.pdf", Echo("pdf"));
+  EXPECT_EQ(router.Handle(MakeRequest("GET", "/r/42.xml")).body, "xml id=42");
+  EXPECT_EQ(router.Handle(MakeRequest("GET", "/r/42.pdf")).body, "pdf id=42");
+  EXPECT_EQ(router.Handle(MakeRequest("GET", "/r/42")).body, "json id=42");
+  EXPECT_EQ(router.Handle(MakeRequest("GET", "/r/42.csv")).body, "json id=42.csv");
+  EXPECT_EQ(router.Handle(MakeRequest("GET", "/r/.xml")).body, "json id=.xml");  // empty id
+  EXPECT_THROW(router.Add("GET", "/r/{x}.xml", Echo("")), std::invalid_argument);
+  EXPECT_THROW(router.Add("GET", "/r/{x}.{y}", Echo("")), std::invalid_argument);
+}
+
 TEST(RouterTest, HandlerExceptionsPropagate) {
   Router router;
   router.Add("GET", "/boom", [](const Request&) -> Response { throw std::runtime_error("x"); });

@@ -48,6 +48,15 @@ Result<std::int64_t> Transaction::Execute(std::string_view sql, const SqlParams&
   return r->affected;
 }
 
+Result<std::int64_t> Transaction::InsertRows(const SqlRows& rows) {
+  if (!conn_) return Internal("database error", "insert on a finished transaction");
+  if (rows.columns.empty() || rows.values.size() % rows.columns.size() != 0) {
+    return Internal("database error", "InsertRows: values do not fill whole rows");
+  }
+  if (rows.values.empty()) return std::int64_t{0};
+  return conn_->InsertRows(rows);
+}
+
 Status Transaction::RunScript(std::string_view sql) {
   if (!conn_) return Internal("database error", "script on a finished transaction");
   return conn_->RunScript(sql);

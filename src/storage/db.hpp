@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -40,6 +41,18 @@ using SqlValue = std::variant<std::monostate, std::int64_t, std::string>;  // NU
 using SqlParams = std::vector<SqlValue>;
 
 inline constexpr std::monostate kNull{};
+
+// A parameter of a bulk insert (InsertRows): like SqlValue, but the text is borrowed and must stay
+// alive for the call.
+using SqlCell = std::variant<std::monostate, std::int64_t, std::string_view>;
+
+// The rows of a bulk insert: `columns` names (trusted identifiers, never user input) and
+// `values`, row-major, columns.size() per row.
+struct SqlRows {
+  std::string_view table;
+  std::span<const char* const> columns;
+  std::span<const SqlCell> values;
+};
 
 // One result row. Cells are the database's text rendering of the value (integers in decimal).
 class Row {
@@ -81,6 +94,10 @@ class Connection {
   virtual Result<QueryResult> Run(std::string_view sql, const SqlParams& params) = 0;
   // Several statements separated by ';', without parameters (migrations).
   virtual Status RunScript(std::string_view sql) = 0;
+  // Inserts the rows (SQLite: one prepared single-row INSERT per row, which needs no statement
+  // journal; PostgreSQL: COPY FROM STDIN in text format). Returns the rows inserted. Errors as
+  // for Run; on an error some rows may be inserted, so the caller rolls back its transaction.
+  virtual Result<std::int64_t> InsertRows(const SqlRows& rows) = 0;
   virtual Status Begin(TxMode mode) = 0;
   virtual Status Commit() = 0;
   // Best effort; a connection whose rollback fails is discarded on release.
@@ -99,6 +116,8 @@ class Transaction {
   Result<std::int64_t> Execute(std::string_view sql, const SqlParams& params = {});
   Result<QueryResult> Run(std::string_view sql, const SqlParams& params = {});
   Status RunScript(std::string_view sql);
+  // See Connection::InsertRows.
+  Result<std::int64_t> InsertRows(const SqlRows& rows);
   // Ends the transaction either way; on failure nothing is known to be committed.
   Status Commit();
   void Rollback();

@@ -5,11 +5,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <string>
 
 #include "core/time.hpp"
+#include "storage/bulk_writer.hpp"
 #include "storage/json_text.hpp"
 
 namespace incasso::storage {
@@ -483,6 +485,19 @@ std::string ReceiptNotice(const StoredReceipt& s, const std::optional<PaymentUpd
       update ? json::Quote(ToString(update->position_status)) : "null");
 }
 
+// The outbox payload announcing a change of a position (position.created, .updated, .paid,
+// .expired): identifiers and state only, no personal data; the consumer reads the position
+// through the API if it needs more. `notice_number` is the option paid (position.paid) or "".
+std::string PositionNotice(std::string_view event, std::string_view iupd, PositionStatus status,
+                           std::int64_t version, TimePoint at, std::string_view notice_number) {
+  return fmt::format(
+      "{{\"type\":{},\"iupd\":{},\"status\":{},\"version\":{},\"changedAt\":{},"
+      "\"noticeNumber\":{}}}",
+      json::Quote(event), json::Quote(iupd), json::Quote(ToString(status)), version,
+      json::Quote(FormatDateTime(at)),
+      notice_number.empty() ? std::string("null") : json::Quote(notice_number));
+}
+
 Result<StoredReceipt> ReadStoredReceipt(const Row& row) {
   Reader r(row);
   StoredReceipt out;
@@ -623,6 +638,35 @@ Result<DueWebhookDelivery> ReadDueWebhookDelivery(const Row& row) {
   return out;
 }
 
+constexpr std::string_view kImportJobColumns =
+    "id, entity_id, status, format, mode, dry_run, bytes_total, bytes_done, rows_read, created, "
+    "updated, unchanged, rejected, committed, error, report_path, created_at, finished_at";
+
+Result<ImportJob> ReadImportJob(const Row& row) {
+  Reader r(row);
+  ImportJob j;
+  j.id = r.Int();
+  j.entity_id = r.Int();
+  j.status = r.Text();
+  j.format = r.Text();
+  j.mode = r.Text();
+  j.dry_run = r.Bool();
+  j.bytes_total = r.Int();
+  j.bytes_done = r.Int();
+  j.rows = r.Int();
+  j.created = r.Int();
+  j.updated = r.Int();
+  j.unchanged = r.Int();
+  j.rejected = r.Int();
+  j.committed = r.Bool();
+  j.error = r.Text();
+  j.report_path = r.Text();
+  j.created_at = r.Time();
+  j.finished_at = r.OptTime();
+  INCASSO_TRY(r.status());
+  return j;
+}
+
 SqlValue OptIntValue(const std::optional<int>& v) {
   if (!v) return kNull;
   return std::int64_t{*v};
@@ -677,6 +721,32 @@ Result<Event> ReadEvent(const Row& row) {
   e.response_body = r.Text();
   INCASSO_TRY(r.status());
   return e;
+}
+
+Result<PaymentRow> ReadPaymentRow(const Row& row) {
+  Reader r(row);
+  PaymentRow out;
+  out.iupd = r.Text();
+  out.position_status = r.Enum(&ParsePositionStatus);
+  out.debtor_type = r.Enum(&ParseDebtorType);
+  out.debtor_fiscal_code = r.Text();
+  out.debtor_full_name = r.Text();
+  out.company_name = r.Text();
+  PaymentOption& o = out.option;
+  o.id = r.Int();
+  o.iuv = r.Text();
+  o.nav = r.Text();
+  o.amount = r.Int();
+  o.description = r.Text();
+  o.is_partial_payment = r.Bool();
+  o.due_date = r.Time();
+  o.retention_date = r.OptTime();
+  o.fee = r.Int();
+  o.status = r.Enum(&ParseOptionStatus);
+  o.payment_date = r.OptTime();
+  if (auto m = r.Json()) o.metadata = MetadataFrom(*m);
+  INCASSO_TRY(r.status());
+  return out;
 }
 
 template <typename T>
@@ -854,27 +924,33 @@ class SqlStore final : public Store {
     if (count < 1 || count > kMaxReserve) {
       return InvalidArgument("count", fmt::format("must be between 1 and {}", kMaxReserve));
     }
+    return db_->InTransaction(TxMode::kWrite, [&](Transaction& tx) -> Result<std::uint64_t> {
+      return ReserveIuvBasesIn(tx, entity_id, count);
+    });
+  }
+
+  // ReserveIuvBases inside `tx`: the range is taken when tx commits.
+  static Result<std::uint64_t> ReserveIuvBasesIn(Transaction& tx, std::int64_t entity_id,
+                                                 int count) {
     // One atomic UPDATE: the row lock (PG) or the database write lock (SQLite) orders concurrent
     // reservations, so ranges never overlap across threads or processes.
     constexpr std::string_view kBump =
         "UPDATE iuv_sequence SET next_value = next_value + $2 WHERE entity_id = $1 "
         "RETURNING next_value - $2";
-    return db_->InTransaction(TxMode::kWrite, [&](Transaction& tx) -> Result<std::uint64_t> {
-      auto rows = tx.Query(kBump, {Int(entity_id), Int(count)});
+    auto rows = tx.Query(kBump, {Int(entity_id), Int(count)});
+    if (!rows.ok()) return rows.error();
+    if (rows->empty()) {
+      // First use: the sequence starts at 1. DO NOTHING lets a concurrent first use win.
+      auto created = tx.Execute(
+          "INSERT INTO iuv_sequence (entity_id, next_value) "
+          "SELECT id, 1 FROM entity WHERE id = $1 ON CONFLICT (entity_id) DO NOTHING",
+          {Int(entity_id)});
+      if (!created.ok()) return created.error();
+      rows = tx.Query(kBump, {Int(entity_id), Int(count)});
       if (!rows.ok()) return rows.error();
-      if (rows->empty()) {
-        // First use: the sequence starts at 1. DO NOTHING lets a concurrent first use win.
-        auto created = tx.Execute(
-            "INSERT INTO iuv_sequence (entity_id, next_value) "
-            "SELECT id, 1 FROM entity WHERE id = $1 ON CONFLICT (entity_id) DO NOTHING",
-            {Int(entity_id)});
-        if (!created.ok()) return created.error();
-        rows = tx.Query(kBump, {Int(entity_id), Int(count)});
-        if (!rows.ok()) return rows.error();
-        if (rows->empty()) return NotFound("entity not found");
-      }
-      return static_cast<std::uint64_t>(rows->front().Int(0));
-    });
+      if (rows->empty()) return NotFound("entity not found");
+    }
+    return static_cast<std::uint64_t>(rows->front().Int(0));
   }
 
   // --- Debt positions ---
@@ -889,27 +965,66 @@ class SqlStore final : public Store {
       }
     }
     return db_->InTransaction(TxMode::kWrite, [&](Transaction& tx) -> Result<DebtPosition> {
-      DebtPosition out = p;
-      out.entity_id = entity_id;
-      out.version = 1;
-      auto rows = tx.Query(
-          "INSERT INTO debt_position (entity_id, iupd, debtor_type, debtor_fiscal_code, "
-          "debtor_full_name, debtor_street_name, debtor_civic_number, debtor_postal_code, "
-          "debtor_city, debtor_province, debtor_region, debtor_country, debtor_email, "
-          "debtor_phone, company_name, office_name, validity_date, switch_to_expired, "
-          "pay_stand_in, status, version, created_at, updated_at, publish_date, payment_date) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
-          "$18, $19, $20, $21, $22, $23, $24, $25) RETURNING id",
-          WithDebtor({Int(entity_id), Text(p.iupd)}, p.debtor,
-                     {Text(p.company_name), Text(p.office_name), OptTime(p.validity_date),
-                      Bool(p.switch_to_expired), Bool(p.pay_stand_in), Text(ToString(p.status)),
-                      Int(out.version), Time(p.created_at), Time(p.updated_at),
-                      OptTime(p.publish_date), OptTime(p.payment_date)}));
-      if (!rows.ok()) return StoreError(rows.error());
-      out.id = rows->front().Int(0);
-      INCASSO_TRY(InsertOptions(tx, entity_id, out));
-      return out;
+      return InsertPositionIn(tx, entity_id, p, nullptr);
     });
+  }
+
+  Result<DebtPosition> InsertPositionWithNewIuvs(std::int64_t entity_id, const DebtPosition& p,
+                                                 const IuvAssigner& assign) override {
+    int missing = 0;
+    for (const auto& o : p.options) missing += o.iuv.empty() ? 1 : 0;
+    if (missing > kMaxReserve) {
+      return InvalidArgument("paymentOption", fmt::format("at most {} options", kMaxReserve));
+    }
+    for (std::size_t i = 0; i < p.options.size(); ++i) {
+      if (!p.options[i].iuv.empty() && p.options[i].nav.empty()) {
+        return InvalidArgument(fmt::format("paymentOption[{}].nav", i), "is required");
+      }
+    }
+    return db_->InTransaction(TxMode::kWrite, [&](Transaction& tx) -> Result<DebtPosition> {
+      const IuvAssigner* numbering = missing > 0 ? &assign : nullptr;
+      return InsertPositionIn(tx, entity_id, p, numbering, missing);
+    });
+  }
+
+  // Inserts p inside tx. With `assign`, first reserves `missing` IUV bases after the position's
+  // row (on PostgreSQL the sequence row then stays locked for the rest of the transaction only,
+  // and a taken iupd fails before any reservation) and lets `assign` number the options.
+  static Result<DebtPosition> InsertPositionIn(Transaction& tx, std::int64_t entity_id,
+                                               const DebtPosition& p, const IuvAssigner* assign,
+                                               int missing = 0) {
+    DebtPosition out = p;
+    out.entity_id = entity_id;
+    out.version = 1;
+    auto rows = tx.Query(
+        "INSERT INTO debt_position (entity_id, iupd, debtor_type, debtor_fiscal_code, "
+        "debtor_full_name, debtor_street_name, debtor_civic_number, debtor_postal_code, "
+        "debtor_city, debtor_province, debtor_region, debtor_country, debtor_email, "
+        "debtor_phone, company_name, office_name, validity_date, switch_to_expired, "
+        "pay_stand_in, status, version, created_at, updated_at, publish_date, payment_date) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+        "$18, $19, $20, $21, $22, $23, $24, $25) RETURNING id",
+        WithDebtor({Int(entity_id), Text(p.iupd)}, p.debtor,
+                   {Text(p.company_name), Text(p.office_name), OptTime(p.validity_date),
+                    Bool(p.switch_to_expired), Bool(p.pay_stand_in), Text(ToString(p.status)),
+                    Int(out.version), Time(p.created_at), Time(p.updated_at),
+                    OptTime(p.publish_date), OptTime(p.payment_date)}));
+    if (!rows.ok()) return StoreError(rows.error());
+    out.id = rows->front().Int(0);
+    if (assign != nullptr) {
+      auto first = ReserveIuvBasesIn(tx, entity_id, missing);
+      if (!first.ok()) return first.error();
+      INCASSO_TRY((*assign)(*first, out));
+      for (std::size_t i = 0; i < out.options.size(); ++i) {
+        if (out.options[i].iuv.empty() || out.options[i].nav.empty()) {
+          return InvalidArgument(fmt::format("paymentOption[{}].iuv", i), "was not assigned");
+        }
+      }
+    }
+    INCASSO_TRY(InsertOptions(tx, entity_id, out));
+    INCASSO_TRY(QueuePositionEvent(tx, entity_id, out.id, "position.created", out.iupd, out.status,
+                                   out.version, p.created_at));
+    return out;
   }
 
   // `before`, then the 12 debtor columns in debt_position's order (debtor_type .. debtor_phone),
@@ -960,6 +1075,22 @@ class SqlStore final : public Store {
         }
       }
     }
+    return Ok();
+  }
+
+  // Queues the webhook announcement of a position change in the transaction that makes it
+  // (transactional outbox). The reference "<position row id>:<version>" is unique for ever, also
+  // when an iupd is deleted and created again.
+  static Status QueuePositionEvent(Transaction& tx, std::int64_t entity_id, std::int64_t position_id,
+                                   std::string_view event, std::string_view iupd,
+                                   PositionStatus status, std::int64_t version, TimePoint at,
+                                   std::string_view notice_number = {}) {
+    auto queued = tx.Execute(
+        "INSERT INTO outbox (entity_id, kind, reference, payload, created_at, attempts) "
+        "VALUES ($1, $2, $3, $4, $5, 0)",
+        {Int(entity_id), Text(event), Text(fmt::format("{}:{}", position_id, version)),
+         Text(PositionNotice(event, iupd, status, version, at, notice_number)), Time(at)});
+    if (!queued.ok()) return StoreError(queued.error());
     return Ok();
   }
 
@@ -1016,6 +1147,8 @@ class SqlStore final : public Store {
                            {Int(entity_id), Int(id)});
       if (!dropped.ok()) return dropped.error();
       INCASSO_TRY(InsertOptions(tx, entity_id, out));
+      INCASSO_TRY(QueuePositionEvent(tx, entity_id, out.id, "position.updated", out.iupd,
+                                     out.status, out.version, p.updated_at));
       return out;
     });
   }
@@ -1032,6 +1165,11 @@ class SqlStore final : public Store {
       if (*deleted == 1) return Ok();
       return VersionMiss(tx, entity_id, iupd, expected_version);
     });
+  }
+
+  Result<std::unique_ptr<BulkPositionWriter>> BeginBulkWrite(std::int64_t entity_id,
+                                                             bool read_only) override {
+    return NewBulkWriter(*db_, entity_id, read_only);
   }
 
   Result<std::optional<DebtPosition>> GetPosition(std::int64_t entity_id,
@@ -1063,6 +1201,12 @@ class SqlStore final : public Store {
       where += " AND p.id IN (SELECT o.position_id FROM payment_option o WHERE o.entity_id = $1";
       if (f.due_from) where += " AND o.due_date >= " + next(Time(*f.due_from));
       if (f.due_to) where += " AND o.due_date <= " + next(Time(*f.due_to));
+      where += ")";
+    }
+    if (f.paid_from || f.paid_to) {
+      where += " AND p.id IN (SELECT o.position_id FROM payment_option o WHERE o.entity_id = $1";
+      if (f.paid_from) where += " AND o.payment_date >= " + next(Time(*f.paid_from));
+      if (f.paid_to) where += " AND o.payment_date <= " + next(Time(*f.paid_to));
       where += ")";
     }
     return where;
@@ -1123,16 +1267,56 @@ class SqlStore final : public Store {
     return rows->front().Int(0);
   }
 
+  Result<std::vector<DueTransition>> ListDueTransitions(TimePoint now, int limit) override {
+    if (limit < 1 || limit > kMaxListLimit) {
+      return InvalidArgument("limit", fmt::format("must be between 1 and {}", kMaxListLimit));
+    }
+    // Two index-driven halves (0007's partial indexes), each limited, then merged by id.
+    auto rows = db_->Query(
+        "SELECT id, entity_id, iupd, version, status FROM ("
+        "SELECT id, entity_id, iupd, version, status FROM debt_position "
+        "WHERE status = 'PUBLISHED' AND validity_date <= $1 ORDER BY validity_date, id "
+        "LIMIT $2) a UNION ALL SELECT id, entity_id, iupd, version, status FROM ("
+        "SELECT p.id, p.entity_id, p.iupd, p.version, p.status FROM debt_position p "
+        "WHERE p.status = 'VALID' AND p.switch_to_expired = 1 AND NOT EXISTS (SELECT 1 FROM "
+        "payment_option o WHERE o.position_id = p.id AND o.due_date >= $1) ORDER BY p.id "
+        "LIMIT $2) b ORDER BY 1 LIMIT $2",
+        {Time(now), Int(limit)});
+    if (!rows.ok()) return rows.error();
+    std::vector<DueTransition> out;
+    out.reserve(rows->size());
+    for (const Row& row : *rows) {
+      Reader r(row);
+      (void)r.Int();  // id: the order only
+      DueTransition t;
+      t.entity_id = r.Int();
+      t.iupd = r.Text();
+      t.version = r.Int();
+      auto from = ParsePositionStatus(r.Text());
+      INCASSO_TRY(r.status());
+      if (!from.ok()) return from.error();
+      t.from = *from;
+      t.to = t.from == PositionStatus::kPublished ? PositionStatus::kValid : PositionStatus::kExpired;
+      out.push_back(std::move(t));
+    }
+    return out;
+  }
+
   Status UpdatePositionStatus(std::int64_t entity_id, std::string_view iupd,
                               std::int64_t expected_version, PositionStatus status,
                               TimePoint now) override {
     return db_->InTransaction(TxMode::kWrite, [&](Transaction& tx) -> Status {
-      auto changed = tx.Execute(
+      auto changed = tx.Query(
           "UPDATE debt_position SET status = $4, version = version + 1, updated_at = $5 "
-          "WHERE entity_id = $1 AND iupd = $2 AND version = $3",
+          "WHERE entity_id = $1 AND iupd = $2 AND version = $3 RETURNING id, version",
           {Int(entity_id), Text(iupd), Int(expected_version), Text(ToString(status)), Time(now)});
       if (!changed.ok()) return changed.error();
-      if (*changed == 1) return Ok();
+      if (!changed->empty()) {
+        return QueuePositionEvent(
+            tx, entity_id, changed->front().Int(0),
+            status == PositionStatus::kExpired ? "position.expired" : "position.updated", iupd,
+            status, changed->front().Int(1), now);
+      }
       auto rows = tx.Query("SELECT version FROM debt_position WHERE entity_id = $1 AND iupd = $2",
                            {Int(entity_id), Text(iupd)});
       if (!rows.ok()) return rows.error();
@@ -1206,6 +1390,9 @@ class SqlStore final : public Store {
     std::string where = "entity_id = $1";
     if (!f.notice_number.empty()) where += " AND notice_number = " + next(Text(f.notice_number));
     if (!f.kind.empty()) where += " AND kind = " + next(Text(f.kind));
+    if (f.paid_from) where += " AND payment_date_time >= " + next(Time(*f.paid_from));
+    if (f.paid_to) where += " AND payment_date_time <= " + next(Time(*f.paid_to));
+    if (!f.receipt_id.empty()) where += " AND receipt_id = " + next(Text(f.receipt_id));
     std::string limit = next(Int(f.limit));
     std::string offset = next(Int(f.offset));
     auto rows = db_->Query(fmt::format("SELECT {} FROM receipt WHERE {} ORDER BY received_at "
@@ -1430,31 +1617,54 @@ class SqlStore final : public Store {
     return *changed;
   }
 
-  Result<std::vector<DueWebhookDelivery>> ListDueWebhookDeliveries(TimePoint now, int limit,
-                                                                   int per_entity) override {
+  Result<std::vector<DueWebhookDelivery>> ClaimDueWebhookDeliveries(TimePoint now,
+                                                            TimePoint lease_until, int limit,
+                                                            int per_entity) override {
     if (limit < 1 || limit > kMaxListLimit) {
       return InvalidArgument("limit", fmt::format("must be between 1 and {}", kMaxListLimit));
     }
     if (per_entity < 1) return InvalidArgument("per_entity", "must be positive");
-    auto rows = db_->Query(
-        fmt::format(
-            "SELECT {}, e.url, e.secret, o.payload FROM (SELECT {}, ROW_NUMBER() OVER "
-            "(PARTITION BY w.entity_id ORDER BY w.next_attempt_at, w.id) AS rn "
-            "FROM webhook_delivery w JOIN webhook_endpoint we ON we.id = w.endpoint_id "
-            "WHERE w.status = 'pending' AND w.next_attempt_at <= $1 AND we.active = 1) d "
-            "JOIN webhook_endpoint e ON e.id = d.endpoint_id JOIN outbox o ON o.id = d.outbox_id "
-            "WHERE d.rn <= $2 ORDER BY d.next_attempt_at, d.id LIMIT $3",
-            WebhookDeliveryColumns("d."), WebhookDeliveryColumns("w.")),
-        {Time(now), Int(per_entity), Int(limit)});
-    if (!rows.ok()) return rows.error();
-    return ReadAll(*rows, &ReadDueWebhookDelivery);
+    return db_->InTransaction(
+        TxMode::kWrite, [&](Transaction& tx) -> Result<std::vector<DueWebhookDelivery>> {
+          // The lease condition is repeated on the updated row itself: on PostgreSQL a
+          // concurrent claimer that waited for this row re-checks it and skips the row.
+          auto claimed = tx.Query(
+              "UPDATE webhook_delivery SET lease_until = $4 WHERE id IN (SELECT id FROM ("
+              "SELECT w.id, w.next_attempt_at, ROW_NUMBER() OVER (PARTITION BY w.entity_id "
+              "ORDER BY w.next_attempt_at, w.id) AS rn FROM webhook_delivery w "
+              "JOIN webhook_endpoint we ON we.id = w.endpoint_id "
+              "WHERE w.status = 'pending' AND w.next_attempt_at <= $1 AND we.active = 1 "
+              "AND (w.lease_until IS NULL OR w.lease_until <= $1)) d WHERE d.rn <= $2 "
+              "ORDER BY d.next_attempt_at, d.id LIMIT $3) "
+              "AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $1) "
+              "RETURNING id",
+              {Time(now), Int(per_entity), Int(limit), Time(lease_until)});
+          if (!claimed.ok()) return claimed.error();
+          if (claimed->empty()) return std::vector<DueWebhookDelivery>{};
+          SqlParams ids;
+          std::string in;
+          for (const Row& row : *claimed) {
+            ids.push_back(Int(row.Int(0)));
+            in += fmt::format("{}${}", in.empty() ? "" : ", ", ids.size());
+          }
+          auto rows = tx.Query(
+              fmt::format("SELECT {}, e.url, e.secret, o.payload FROM webhook_delivery d "
+                          "JOIN webhook_endpoint e ON e.id = d.endpoint_id "
+                          "JOIN outbox o ON o.id = d.outbox_id WHERE d.id IN ({}) "
+                          "ORDER BY d.next_attempt_at, d.id",
+                          WebhookDeliveryColumns("d."), in),
+              ids);
+          if (!rows.ok()) return rows.error();
+          return ReadAll(*rows, &ReadDueWebhookDelivery);
+        });
   }
 
   Status RecordWebhookAttempt(std::int64_t entity_id, std::int64_t delivery_id,
                               const WebhookAttempt& a) override {
     auto changed = db_->Execute(
         "UPDATE webhook_delivery SET attempts = attempts + 1, status = $3, next_attempt_at = $4, "
-        "last_status = $5, last_error = $6, delivered_at = $7 WHERE entity_id = $1 AND id = $2",
+        "last_status = $5, last_error = $6, delivered_at = $7, lease_until = NULL "
+        "WHERE entity_id = $1 AND id = $2",
         {Int(entity_id), Int(delivery_id), Text(a.status), Time(a.next_attempt_at),
          OptIntValue(a.last_status), Text(a.last_error), OptTime(a.delivered_at)});
     if (!changed.ok()) return changed.error();
@@ -1479,10 +1689,224 @@ class SqlStore final : public Store {
                               TimePoint now) override {
     auto changed = db_->Execute(
         "UPDATE webhook_delivery SET status = 'pending', attempts = 0, next_attempt_at = $3, "
-        "delivered_at = NULL WHERE entity_id = $1 AND id = $2",
+        "delivered_at = NULL, lease_until = NULL WHERE entity_id = $1 AND id = $2",
         {Int(entity_id), Int(delivery_id), Time(now)});
     if (!changed.ok()) return changed.error();
     if (*changed == 0) return NotFound("webhook delivery not found");
+    return Ok();
+  }
+
+  Result<std::optional<WebhookDelivery>> GetWebhookDelivery(std::int64_t entity_id,
+                                                            std::int64_t delivery_id) override {
+    auto rows = db_->Query(fmt::format("SELECT {} FROM webhook_delivery WHERE entity_id = $1 "
+                                       "AND id = $2",
+                                       WebhookDeliveryColumns("")),
+                           {Int(entity_id), Int(delivery_id)});
+    if (!rows.ok()) return rows.error();
+    return ReadFirst(*rows, &ReadWebhookDelivery);
+  }
+
+  Status SetWebhookEndpointActive(std::int64_t entity_id, std::int64_t endpoint_id,
+                                  bool active) override {
+    auto changed =
+        db_->Execute("UPDATE webhook_endpoint SET active = $3 WHERE entity_id = $1 AND id = $2",
+                     {Int(entity_id), Int(endpoint_id), Bool(active)});
+    if (!changed.ok()) return changed.error();
+    if (*changed == 0) return NotFound("webhook endpoint not found");
+    return Ok();
+  }
+
+  Status SetWebhookEndpointSecret(std::int64_t entity_id, std::int64_t endpoint_id,
+                                  std::string_view secret) override {
+    auto changed =
+        db_->Execute("UPDATE webhook_endpoint SET secret = $3 WHERE entity_id = $1 AND id = $2",
+                     {Int(entity_id), Int(endpoint_id), Text(secret)});
+    if (!changed.ok()) return changed.error();
+    if (*changed == 0) return NotFound("webhook endpoint not found");
+    return Ok();
+  }
+
+  Result<std::int64_t> UpdateTransferIbans(std::int64_t entity_id, std::string_view old_iban,
+                                           std::string_view new_iban, int limit,
+                                           TimePoint now) override {
+    if (limit < 1 || limit > kMaxListLimit) {
+      return InvalidArgument("limit", fmt::format("must be between 1 and {}", kMaxListLimit));
+    }
+    return db_->InTransaction(TxMode::kWrite, [&](Transaction& tx) -> Result<std::int64_t> {
+      auto rows = tx.Query(
+          "SELECT t.id, p.id FROM transfer t JOIN payment_option o ON o.id = t.option_id "
+          "JOIN debt_position p ON p.id = o.position_id WHERE o.entity_id = $1 AND "
+          "p.entity_id = $1 AND t.iban = $2 AND o.status = 'PO_UNPAID' AND "
+          "p.status IN ('DRAFT', 'PUBLISHED', 'VALID') ORDER BY t.id LIMIT $3",
+          {Int(entity_id), Text(old_iban), Int(limit)});
+      if (!rows.ok()) return rows.error();
+      if (rows->empty()) return std::int64_t{0};
+      SqlParams ids{Text(new_iban)};
+      std::vector<std::int64_t> positions;
+      for (const Row& row : *rows) {
+        ids.push_back(Int(row.Int(0)));
+        const std::int64_t pid = row.Int(1);
+        if (std::find(positions.begin(), positions.end(), pid) == positions.end()) {
+          positions.push_back(pid);
+        }
+      }
+      auto changed = tx.Execute(fmt::format("UPDATE transfer SET iban = $1 WHERE id IN ({})",
+                                            Placeholders(2, ids.size() - 1)),
+                                ids);
+      if (!changed.ok()) return changed.error();
+      for (std::int64_t pid : positions) {
+        auto bumped = tx.Query(
+            "UPDATE debt_position SET version = version + 1, updated_at = $3 "
+            "WHERE entity_id = $1 AND id = $2 RETURNING iupd, status, version",
+            {Int(entity_id), Int(pid), Time(now)});
+        if (!bumped.ok()) return bumped.error();
+        if (bumped->empty()) continue;
+        Reader r(bumped->front());
+        std::string iupd = r.Text();
+        PositionStatus status = r.Enum(&ParsePositionStatus);
+        std::int64_t version = r.Int();
+        INCASSO_TRY(r.status());
+        INCASSO_TRY(QueuePositionEvent(tx, entity_id, pid, "position.updated", iupd, status,
+                                       version, now));
+      }
+      return *changed;
+    });
+  }
+
+  // --- Payments search ---
+
+  Result<std::vector<PaymentRow>> SearchPayments(std::int64_t entity_id,
+                                                 const PaymentFilter& f) override {
+    if (f.limit < 1 || f.limit > kMaxListLimit) {
+      return InvalidArgument("limit", fmt::format("must be between 1 and {}", kMaxListLimit));
+    }
+    if (f.offset < 0) return InvalidArgument("offset", "must not be negative");
+    SqlParams params{Int(entity_id)};
+    auto next = [&](SqlValue v) {
+      params.push_back(std::move(v));
+      return fmt::format("${}", params.size());
+    };
+    std::string where = "o.entity_id = $1 AND p.entity_id = $1";
+    if (!f.debtor_fiscal_code.empty()) {
+      where += " AND p.debtor_fiscal_code = " + next(Text(f.debtor_fiscal_code));
+    }
+    if (!f.notice_number.empty()) where += " AND o.nav = " + next(Text(f.notice_number));
+    if (!f.iuv.empty()) where += " AND o.iuv = " + next(Text(f.iuv));
+    if (f.status) where += " AND o.status = " + next(Text(ToString(*f.status)));
+    if (f.paid_from) where += " AND o.payment_date >= " + next(Time(*f.paid_from));
+    if (f.paid_to) where += " AND o.payment_date <= " + next(Time(*f.paid_to));
+    if (f.amount_min) where += " AND o.amount >= " + next(Int(*f.amount_min));
+    if (f.amount_max) where += " AND o.amount <= " + next(Int(*f.amount_max));
+    std::string limit = next(Int(f.limit));
+    std::string offset = next(Int(f.offset));
+    auto rows = db_->Query(
+        fmt::format("SELECT p.iupd, p.status, p.debtor_type, p.debtor_fiscal_code, "
+                    "p.debtor_full_name, p.company_name, o.id, o.iuv, o.nav, o.amount, "
+                    "o.description, o.is_partial_payment, o.due_date, o.retention_date, o.fee, "
+                    "o.status, o.payment_date, o.metadata FROM payment_option o "
+                    "JOIN debt_position p ON p.id = o.position_id WHERE {} "
+                    "ORDER BY p.created_at DESC, p.id DESC, o.id LIMIT {} OFFSET {}",
+                    where, limit, offset),
+        params);
+    if (!rows.ok()) return rows.error();
+    return ReadAll(*rows, &ReadPaymentRow);
+  }
+
+  // --- Idempotency keys ---
+
+  Result<std::optional<IdempotencyRecord>> ClaimIdempotencyKey(
+      std::int64_t entity_id, std::string_view key, std::string_view request_hash, TimePoint now,
+      TimePoint expired_before, TimePoint abandoned_before) override {
+    return db_->InTransaction(
+        TxMode::kWrite, [&](Transaction& tx) -> Result<std::optional<IdempotencyRecord>> {
+          auto dropped = tx.Execute(
+              "DELETE FROM idempotency_key WHERE entity_id = $1 AND idem_key = $2 AND "
+              "(created_at < $3 OR (status = 0 AND created_at < $4))",
+              {Int(entity_id), Text(key), Time(expired_before), Time(abandoned_before)});
+          if (!dropped.ok()) return dropped.error();
+          // On PostgreSQL a concurrent claim's uncommitted row makes this wait, then insert
+          // nothing; the SELECT below then sees the winner's row.
+          auto inserted = tx.Query(
+              "INSERT INTO idempotency_key (entity_id, idem_key, request_hash, status, "
+              "content_type, response_body, created_at) VALUES ($1, $2, $3, 0, '', '', $4) "
+              "ON CONFLICT (entity_id, idem_key) DO NOTHING RETURNING id",
+              {Int(entity_id), Text(key), Text(request_hash), Time(now)});
+          if (!inserted.ok()) return StoreError(inserted.error());
+          if (!inserted->empty()) return std::optional<IdempotencyRecord>();
+          auto rows = tx.Query(
+              "SELECT request_hash, status, content_type, response_body, created_at FROM "
+              "idempotency_key WHERE entity_id = $1 AND idem_key = $2",
+              {Int(entity_id), Text(key)});
+          if (!rows.ok()) return rows.error();
+          if (rows->empty()) return Error{ErrorCode::kRetry, {}, "try again", "claim raced"};
+          Reader r(rows->front());
+          IdempotencyRecord out;
+          out.request_hash = r.Text();
+          out.status = static_cast<int>(r.Int());
+          out.content_type = r.Text();
+          out.body = r.Text();
+          out.created_at = r.Time();
+          INCASSO_TRY(r.status());
+          return std::optional<IdempotencyRecord>(std::move(out));
+        });
+  }
+
+  Status CompleteIdempotencyKey(std::int64_t entity_id, std::string_view key, int status,
+                                std::string_view content_type, std::string_view body) override {
+    auto changed = db_->Execute(
+        "UPDATE idempotency_key SET status = $3, content_type = $4, response_body = $5 "
+        "WHERE entity_id = $1 AND idem_key = $2 AND status = 0",
+        {Int(entity_id), Text(key), Int(status), Text(content_type), Text(body)});
+    if (!changed.ok()) return changed.error();
+    if (*changed == 0) return NotFound("idempotency key claim not found");
+    return Ok();
+  }
+
+  Result<ImportJob> CreateImportJob(std::int64_t entity_id, const ImportJob& j) override {
+    auto rows = db_->Query(
+        "INSERT INTO import_job (entity_id, status, format, mode, dry_run, bytes_total, "
+        "bytes_done, rows_read, created, updated, unchanged, rejected, committed, error, "
+        "report_path, created_at, finished_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+        "$11, $12, $13, $14, $15, $16, $17) RETURNING id",
+        {Int(entity_id), Text(j.status), Text(j.format), Text(j.mode), Bool(j.dry_run),
+         Int(j.bytes_total), Int(j.bytes_done), Int(j.rows), Int(j.created), Int(j.updated),
+         Int(j.unchanged), Int(j.rejected), Bool(j.committed), Text(j.error), Text(j.report_path),
+         Time(j.created_at), OptTime(j.finished_at)});
+    if (!rows.ok()) return StoreError(rows.error());
+    ImportJob out = j;
+    out.id = rows->front().Int(0);
+    out.entity_id = entity_id;
+    return out;
+  }
+
+  Status UpdateImportJob(std::int64_t entity_id, const ImportJob& j) override {
+    auto changed = db_->Execute(
+        "UPDATE import_job SET status = $3, format = $4, bytes_total = $5, bytes_done = $6, "
+        "rows_read = $7, created = $8, updated = $9, unchanged = $10, rejected = $11, "
+        "committed = $12, error = $13, report_path = $14, finished_at = $15 "
+        "WHERE entity_id = $1 AND id = $2",
+        {Int(entity_id), Int(j.id), Text(j.status), Text(j.format), Int(j.bytes_total),
+         Int(j.bytes_done), Int(j.rows), Int(j.created), Int(j.updated), Int(j.unchanged),
+         Int(j.rejected), Bool(j.committed), Text(j.error), Text(j.report_path),
+         OptTime(j.finished_at)});
+    if (!changed.ok()) return changed.error();
+    if (*changed == 0) return NotFound("import job not found");
+    return Ok();
+  }
+
+  Result<std::optional<ImportJob>> GetImportJob(std::int64_t entity_id, std::int64_t id) override {
+    auto rows = db_->Query(fmt::format("SELECT {} FROM import_job WHERE entity_id = $1 AND id = $2",
+                                       kImportJobColumns),
+                           {Int(entity_id), Int(id)});
+    if (!rows.ok()) return rows.error();
+    return ReadFirst(*rows, &ReadImportJob);
+  }
+
+  Status ReleaseIdempotencyKey(std::int64_t entity_id, std::string_view key) override {
+    auto changed = db_->Execute(
+        "DELETE FROM idempotency_key WHERE entity_id = $1 AND idem_key = $2 AND status = 0",
+        {Int(entity_id), Text(key)});
+    if (!changed.ok()) return changed.error();
     return Ok();
   }
 
@@ -1494,7 +1918,7 @@ class SqlStore final : public Store {
     auto position = tx.Query(
         "UPDATE debt_position SET status = $4, version = version + 1, updated_at = $5, "
         "payment_date = COALESCE($6, payment_date) "
-        "WHERE entity_id = $1 AND iupd = $2 AND version = $3 RETURNING id",
+        "WHERE entity_id = $1 AND iupd = $2 AND version = $3 RETURNING id, version",
         {Int(entity_id), Text(u.iupd), Int(u.expected_version), Text(ToString(u.position_status)),
          Time(u.updated_at), paid});
     if (!position.ok()) return position.error();
@@ -1515,7 +1939,10 @@ class SqlStore final : public Store {
          Text(ToString(u.option_status)), Time(u.payment_date)});
     if (!option.ok()) return option.error();
     if (*option != 1) return NotFound("payment option not found in the position");
-    return Ok();
+    return QueuePositionEvent(
+        tx, entity_id, position->front().Int(0),
+        u.position_status == PositionStatus::kPaid ? "position.paid" : "position.updated", u.iupd,
+        u.position_status, position->front().Int(1), u.updated_at, u.nav);
   }
 
   Result<std::optional<Entity>> FindEntity(std::string_view column, SqlValue value) {

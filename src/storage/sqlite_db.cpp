@@ -213,6 +213,63 @@ class SqliteConnection final : public Connection {
     return result;
   }
 
+  Result<std::int64_t> InsertRows(const SqlRows& rows) override {
+    for (const SqlCell& c : rows.values) {
+      if (const auto* s = std::get_if<std::string_view>(&c); s && s->find('\0') != s->npos) {
+        return InvalidArgument("", "text must not contain NUL characters");
+      }
+    }
+    const std::size_t n = rows.columns.size();
+    std::string sql = fmt::format("INSERT INTO {} (", rows.table);
+    for (std::size_t c = 0; c < n; ++c) sql += fmt::format("{}{}", c ? ", " : "", rows.columns[c]);
+    sql += ") VALUES (";
+    for (std::size_t c = 0; c < n; ++c) sql += fmt::format("{}${}", c ? ", " : "", c + 1);
+    sql += ")";
+    auto stmt = Prepare(sql);
+    if (!stmt.ok()) return stmt.error();
+    sqlite3_stmt* st = *stmt;
+    if (sqlite3_bind_parameter_count(st) != static_cast<int>(n)) {
+      return Internal("database error", "InsertRows: parameter count mismatch");
+    }
+    std::unique_lock<std::mutex> lock;
+    if (sqlite3_get_autocommit(h_->db) && !write_lock_.owns_lock()) {
+      lock = std::unique_lock<std::mutex>(*write_lock_.mutex());
+    }
+    std::int64_t inserted = 0;
+    Status failed = Ok();
+    for (std::size_t r = 0; failed.ok() && r * n < rows.values.size(); ++r) {
+      for (std::size_t c = 0; c < n; ++c) {
+        const SqlCell& v = rows.values[r * n + c];
+        const int i = static_cast<int>(c) + 1;
+        int rc = SQLITE_OK;
+        if (const auto* num = std::get_if<std::int64_t>(&v)) {
+          rc = sqlite3_bind_int64(st, i, *num);
+        } else if (const auto* text = std::get_if<std::string_view>(&v)) {
+          // SQLITE_STATIC: the text outlives the step; bindings are cleared below.
+          rc = sqlite3_bind_text64(st, i, text->data(), text->size(), SQLITE_STATIC, SQLITE_UTF8);
+        } else {
+          rc = sqlite3_bind_null(st, i);
+        }
+        if (rc != SQLITE_OK) {
+          failed = MapError(h_->db, rc);
+          break;
+        }
+      }
+      if (!failed.ok()) break;
+      int rc = sqlite3_step(st);
+      if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        failed = MapError(h_->db, rc);
+      } else {
+        inserted += sqlite3_changes64(h_->db);
+      }
+      sqlite3_reset(st);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (!failed.ok()) return failed.error();
+    return inserted;
+  }
+
   Status RunScript(std::string_view sql) override {
     std::unique_lock<std::mutex> lock;
     if (sqlite3_get_autocommit(h_->db) && !write_lock_.owns_lock()) {

@@ -224,6 +224,14 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
     return rows.ok() ? rows->front().Int(0) : -1;
   }
 
+  // Outbox rows of one kind ("receipt", "position.paid", ...).
+  std::int64_t CountOutbox(std::string_view kind) {
+    auto db = RawDb();
+    auto rows = db->Query("SELECT COUNT(*) FROM outbox WHERE kind = $1", {std::string(kind)});
+    EXPECT_TRUE(rows.ok()) << rows.error().detail;
+    return rows.ok() ? rows->front().Int(0) : -1;
+  }
+
   std::unique_ptr<TestDatabase> db_;
   std::unique_ptr<Store> store_;
 };
@@ -326,11 +334,11 @@ TEST_P(StoreTest, SchemaHasEveryTable) {
   Columns cols = Introspect(*RawDb());
   std::set<std::string> tables;
   for (const auto& [t, c] : cols) tables.insert(t);
-  EXPECT_EQ(tables,
-            (std::set<std::string>{"api_key", "debt_position", "entity", "event_log",
-                                   "iban_account", "intermediary", "iuv_sequence", "outbox",
-                                   "payment_option", "receipt", "schema_migrations", "service",
-                                   "station", "transfer", "webhook_delivery", "webhook_endpoint"}));
+  EXPECT_EQ(tables, (std::set<std::string>{
+                        "api_key", "debt_position", "entity", "event_log", "iban_account",
+                        "idempotency_key", "import_job", "intermediary", "iuv_sequence", "outbox",
+                        "payment_option", "receipt", "schema_migrations", "service", "station",
+                        "transfer", "webhook_delivery", "webhook_endpoint"}));
   EXPECT_EQ(cols["webhook_delivery"]["next_attempt_at"], "text");
   EXPECT_EQ(cols["webhook_delivery"]["last_status"], "int");
   EXPECT_EQ(cols["webhook_endpoint"]["secret"], "text");
@@ -1228,10 +1236,18 @@ TEST_P(StoreTest, RecordReceiptStoresReceiptPaymentAndNotificationTogether) {
   expected.entity_id = a;
   EXPECT_EQ(Dump(got.receipt), Dump(expected));
 
-  auto outbox = store().ListOutbox(a, 10);
-  ASSERT_TRUE(outbox.ok()) << outbox.error().detail;
-  ASSERT_EQ(outbox->size(), 1u);
-  const OutboxMessage& m = outbox->front();
+  auto all = store().ListOutbox(a, 10);
+  ASSERT_TRUE(all.ok()) << all.error().detail;
+  // position.created (the insert), then position.paid and receipt in the receipt's transaction.
+  std::vector<OutboxMessage> outbox;
+  std::vector<std::string> kinds;
+  for (const auto& m : *all) {
+    kinds.push_back(m.kind);
+    if (m.kind == "receipt") outbox.push_back(m);
+  }
+  EXPECT_EQ(kinds, (std::vector<std::string>{"position.created", "position.paid", "receipt"}));
+  ASSERT_EQ(outbox.size(), 1u);
+  const OutboxMessage& m = outbox.front();
   EXPECT_EQ(m.entity_id, a);
   EXPECT_EQ(m.kind, "receipt");
   EXPECT_EQ(m.reference, "TOKEN-1");
@@ -1268,7 +1284,8 @@ TEST_P(StoreTest, RecordReceiptTwiceChangesNothingTheSecondTime) {
   ASSERT_TRUE(pos.ok() && pos->has_value());
   EXPECT_EQ((*pos)->version, p.version + 1);
   EXPECT_EQ(CountRows("receipt"), 1);
-  EXPECT_EQ(CountRows("outbox"), 1);
+  EXPECT_EQ(CountOutbox("receipt"), 1);
+  EXPECT_EQ(CountOutbox("position.paid"), 1);
   auto got = store().GetReceipt(a, "TOKEN-1");
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ((*got)->amount, 10000);
@@ -1295,7 +1312,8 @@ TEST_P(StoreTest, RecordReceiptWithAStaleVersionStoresNothing) {
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 
   EXPECT_EQ(CountRows("receipt"), 0) << "the receipt is rolled back with the update";
-  EXPECT_EQ(CountRows("outbox"), 0);
+  EXPECT_EQ(CountOutbox("receipt"), 0);
+  EXPECT_EQ(CountOutbox("position.paid"), 0);
   auto pos = store().GetPosition(a, p.iupd);
   ASSERT_TRUE(pos.ok() && pos->has_value());
   EXPECT_EQ((*pos)->version, p.version);
@@ -1425,7 +1443,8 @@ TEST_P(StoreTest, SixteenThreadsRecordingOneReceiptStoreItOnce) {
   EXPECT_EQ(counts["stored"], 1);
   EXPECT_EQ(counts["duplicate"], kThreads - 1);
   EXPECT_EQ(CountRows("receipt"), 1);
-  EXPECT_EQ(CountRows("outbox"), 1);
+  EXPECT_EQ(CountOutbox("receipt"), 1);
+  EXPECT_EQ(CountOutbox("position.paid"), 1);
   auto pos = store().GetPosition(a, p.iupd);
   ASSERT_TRUE(pos.ok() && pos->has_value());
   EXPECT_EQ((*pos)->version, p.version + 1);

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -134,6 +135,131 @@ TEST_P(AllocationTest, TwoProcessesNeverShareANumber) {
   }
   EXPECT_EQ(total, 2u * 600u);
   EXPECT_EQ(all.size(), total) << "two processes received the same notice number";
+}
+
+// CreatePosition reserves its notice numbers inside the insert's transaction (one durable
+// commit): a create that fails after the reservation leaves the sequence, the positions and the
+// outbox as they were, and the next number handed out is the one the failed create would have had.
+DebtPosition PositionToCreate(const std::string& iupd, TimePoint now) {
+  DebtPosition p;
+  p.iupd = iupd;
+  p.debtor.fiscal_code = "RSSMRA85T10A562S";
+  p.debtor.full_name = "Mario Rossi";
+  p.company_name = "Comune";
+  PaymentOption o;
+  o.amount = 2500;
+  o.description = "Mensa";
+  o.due_date = now + std::chrono::days{10};
+  Transfer t;
+  t.amount = 2500;
+  t.iban = "IT67V0542404200000000123456";
+  t.remittance_information = "Mensa";
+  t.category = "9/0201133SE/";
+  o.transfers.push_back(t);
+  p.options.push_back(o);
+  return p;
+}
+
+std::string NavOfBase(std::uint64_t base) { return MakeNoticeNumberAux3("07", base)->nav; }
+
+TEST_P(AllocationTest, FailedCreateConsumesNoNumberAndNamesNone) {
+  AppContext ctx{*store_, clock_};
+  const std::string cf = entity_.fiscal_code;
+  auto first = CreatePosition(ctx, Caller{}, {cf, PositionToCreate("A-1", clock_.Now()), true});
+  ASSERT_TRUE(first.ok()) << first.error().ToText();
+  EXPECT_EQ(first->options[0].nav, NavOfBase(1));
+
+  // Fails in the database after the reservation: option 0 is numbered, option 1 carries the IUV
+  // A-1 already uses (unique per entity).
+  DebtPosition taken = PositionToCreate("A-2", clock_.Now());
+  PaymentOption installment = taken.options[0];
+  installment.is_partial_payment = true;
+  installment.iuv = first->options[0].iuv;
+  taken.options.push_back(installment);
+  auto conflict = CreatePosition(ctx, Caller{}, {cf, taken, true});
+  ASSERT_FALSE(conflict.ok());
+  EXPECT_EQ(conflict.error().code, ErrorCode::kConflict) << conflict.error().ToText();
+
+  // Fails in the numbering itself: a nav sent without an IUV that is not the one allocated.
+  DebtPosition wrong_nav = PositionToCreate("A-3", clock_.Now());
+  wrong_nav.options[0].nav = NavOfBase(999);
+  auto mismatch = CreatePosition(ctx, Caller{}, {cf, wrong_nav, true});
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_EQ(mismatch.error().field, "paymentOption[0].nav");
+  // A taken iupd (fails before any reservation).
+  auto duplicate = CreatePosition(ctx, Caller{}, {cf, PositionToCreate("A-1", clock_.Now()), true});
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_EQ(duplicate.error().field, "iupd");
+
+  // Nothing of the three failures is stored, and the next create gets base 2.
+  EXPECT_FALSE(GetPosition(ctx, cf, "A-2").ok());
+  EXPECT_FALSE(GetPosition(ctx, cf, "A-3").ok());
+  EXPECT_EQ(*store_->CountPositions(entity_.id), 1);
+  auto outbox = store_->ListOutbox(entity_.id, 100);
+  ASSERT_TRUE(outbox.ok()) << outbox.error().ToText();
+  EXPECT_EQ(outbox->size(), 1u) << "only A-1's position.created";
+  auto next = CreatePosition(ctx, Caller{}, {cf, PositionToCreate("A-4", clock_.Now()), true});
+  ASSERT_TRUE(next.ok()) << next.error().ToText();
+  EXPECT_EQ(next->options[0].nav, NavOfBase(2));
+
+  // The KO events of the failed creates name no number they were about to get (only the nav the
+  // client itself sent).
+  EventFilter ko;
+  ko.operation = "position.create";
+  auto events = store_->ListEvents(ko);
+  ASSERT_TRUE(events.ok()) << events.error().ToText();
+  int failures = 0;
+  for (const auto& e : *events) {
+    if (e.outcome != "KO") continue;
+    ++failures;
+    EXPECT_TRUE(e.notice_number.empty() || e.notice_number == NavOfBase(999))
+        << e.correlation_id << " names " << e.notice_number;
+  }
+  EXPECT_EQ(failures, 3);
+}
+
+TEST_P(AllocationTest, StoredNumbersAreNeverHandedOutAgain) {
+  AppContext ctx{*store_, clock_};
+  const std::string cf = entity_.fiscal_code;
+  auto created = CreatePosition(ctx, Caller{}, {cf, PositionToCreate("D-1", clock_.Now()), false});
+  ASSERT_TRUE(created.ok()) << created.error().ToText();
+  ASSERT_TRUE(DeletePosition(ctx, Caller{}, cf, "D-1").ok());
+  auto block = AllocateNoticeNumbers(ctx, entity_, 3);  // the standalone allocation, same sequence
+  ASSERT_TRUE(block.ok()) << block.error().ToText();
+  EXPECT_EQ(block->front().nav, NavOfBase(2));
+  auto again = CreatePosition(ctx, Caller{}, {cf, PositionToCreate("D-1", clock_.Now()), false});
+  ASSERT_TRUE(again.ok()) << again.error().ToText();
+  EXPECT_EQ(again->options[0].nav, NavOfBase(5));
+}
+
+TEST_P(AllocationTest, ConcurrentCreatesGetDistinctConsecutiveNumbers) {
+  constexpr int kThreads = 6;
+  constexpr int kEach = 25;
+  std::vector<std::vector<std::string>> got(kThreads);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      AppContext ctx{*store_, clock_};
+      for (int i = 0; i < kEach; ++i) {
+        auto p = PositionToCreate("C-" + std::to_string(t) + "-" + std::to_string(i), clock_.Now());
+        auto created = CreatePosition(ctx, Caller{}, {entity_.fiscal_code, p, true});
+        if (!created.ok()) {
+          ++failures;
+          continue;
+        }
+        got[t].push_back(created->options[0].nav);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  std::set<std::string> all;
+  for (const auto& v : got) all.insert(v.begin(), v.end());
+  // Every create committed, so the sequence has no holes: exactly bases 1..N were handed out.
+  std::set<std::string> expected;
+  for (std::uint64_t b = 1; b <= kThreads * kEach; ++b) expected.insert(NavOfBase(b));
+  EXPECT_EQ(all, expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AllocationTest, ::testing::Values("sqlite", "postgresql"),

@@ -3,9 +3,13 @@
 // pagoPA's gpd.json.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json.hpp>
+#include <map>
 #include <memory>
 #include <optional>
+#include <thread>
+#include <vector>
 
 #include "api/gpd_routes.hpp"
 #include "app/api_keys.hpp"
@@ -94,17 +98,64 @@ class GpdApiTest : public ::testing::TestWithParam<std::string> {
     return key.ok() ? key->key : std::string();
   }
 
-  // Sends a request with `key` as Ocp-Apim-Subscription-Key (none when empty).
+  // Sends a request with `key` as Ocp-Apim-Subscription-Key (none when empty). The request is
+  // checked against gpd.json (unless check_requests_ is off, for deliberately bad ones) and so is
+  // the response, whatever its status.
   http::Response Send(const std::string& method, const std::string& target, const std::string& key,
-                      std::string body = {}) {
+                      std::string body = {},
+                      std::vector<std::pair<std::string, std::string>> headers = {}) {
     http::Request req;
     req.method = method;
     auto st = http::SetTarget(target, req);
     EXPECT_TRUE(st.ok()) << target;
     if (!key.empty()) req.headers.emplace_back("ocp-apim-subscription-key", key);
+    for (auto& h : headers) req.headers.push_back(std::move(h));
     req.body = std::move(body);
     req.request_id = "req-1";
-    return router_.Handle(std::move(req));
+    const std::string path = req.path.substr(std::string(kBase).size());
+    auto tmpl = Gpd().MatchPath(path);
+    if (tmpl && check_requests_) {
+      testing::OpenApiSpec::RequestParts parts;
+      parts.path_params = PathParams(*tmpl, path);
+      parts.query = req.query;
+      parts.headers = req.headers;
+      parts.body = req.body;
+      for (const auto& problem : Gpd().CheckRequest(method, *tmpl, parts)) {
+        // incasso's extension: an option without an IUV gets one from the entity's sequence.
+        if (problem.find("missing required property \"iuv\"") != std::string::npos) continue;
+        ADD_FAILURE() << "request " << method << " " << target << ": " << problem;
+      }
+    }
+    http::Response r = router_.Handle(std::move(req));
+    // 422 (Idempotency-Key reused with another body) is incasso's, not in gpd.json.
+    if (tmpl && r.status != 422) {
+      for (const auto& problem :
+           Gpd().CheckResponse(method, *tmpl, r.status, r.body, r.content_type)) {
+        ADD_FAILURE() << "response " << method << " " << target << " " << r.status << ": "
+                      << problem << "\n"
+                      << r.body;
+      }
+    }
+    return r;
+  }
+
+  // The path parameters of `path` under `tmpl` (same number of segments).
+  static std::map<std::string, std::string> PathParams(const std::string& tmpl,
+                                                       const std::string& path) {
+    std::map<std::string, std::string> out;
+    std::size_t a = 0, b = 0;
+    while (a < tmpl.size() && b <= path.size()) {
+      std::size_t ea = tmpl.find('/', a + 1), eb = path.find('/', b + 1);
+      std::string seg_t =
+          tmpl.substr(a + 1, ea == std::string::npos ? std::string::npos : ea - a - 1);
+      std::string seg_p =
+          path.substr(b + 1, eb == std::string::npos ? std::string::npos : eb - b - 1);
+      if (!seg_t.empty() && seg_t.front() == '{') out[seg_t.substr(1, seg_t.find('}') - 1)] = seg_p;
+      if (ea == std::string::npos || eb == std::string::npos) break;
+      a = ea;
+      b = eb;
+    }
+    return out;
   }
 
   static std::string Positions(const std::string& cf = kCfA) {
@@ -138,6 +189,7 @@ class GpdApiTest : public ::testing::TestWithParam<std::string> {
     return Conforming(r, "POST", kListPath);
   }
 
+  bool check_requests_ = true;
   testing::TempDir tmp_;
   FakeClock clock_{kNow};
   std::unique_ptr<Store> store_;
@@ -195,6 +247,7 @@ TEST_P(GpdApiTest, AGivenIuvMustCarryTheEntitysSegregationCode) {
 }
 
 TEST_P(GpdApiTest, InvalidPositionsAre400WithTheField) {
+  check_requests_ = false;  // deliberately outside gpd.json
   auto r = Send("POST", Positions(), key_a_,
                 R"({"iupd":"X","type":"F","fiscalCode":"RSSMRA85T10A562S","fullName":"M",)"
                 R"("companyName":"C","switchToExpired":false,"paymentOption":[{"amount":12.5,)"
@@ -362,11 +415,12 @@ TEST_P(GpdApiTest, ListPagesAndFilters) {
   EXPECT_EQ(iupds(list("?orderby=IUPD&ordering=DESC&status=VALID")),
             (std::vector<std::string>{"L-3", "L-2", "L-1"}));
 
+  check_requests_ = false;  // deliberately outside gpd.json
   for (const char* bad :
        {"?limit=51", "?limit=0", "?limit=999999999999", "?limit=-1", "?page=-1", "?page=abc",
         "?page=999999999&limit=50", "?status=BOGUS", "?due_date_from=2026-13-01",
         "?due_date_from=2026-12-10&due_date_to=2026-12-01", "?orderby=AMOUNT", "?ordering=UP",
-        "?payment_date_from=2026-12-01"}) {
+        "?payment_date_from=2026-12-10&payment_date_to=2026-12-01", "?payment_date_to=12/01"}) {
     auto r = Send("GET", Positions() + bad, key_a_);
     EXPECT_EQ(r.status, 400) << bad << " " << r.body;
     Conforming(r, "GET", kListPath);
@@ -376,6 +430,7 @@ TEST_P(GpdApiTest, ListPagesAndFilters) {
 }
 
 TEST_P(GpdApiTest, EveryRouteNeedsAValidKey) {
+  check_requests_ = false;  // deliberately outside gpd.json
   Create("AUTH-1", false);
   const std::vector<std::pair<std::string, std::string>> routes = {
       {"POST", Positions()},
@@ -412,6 +467,7 @@ TEST_P(GpdApiTest, EveryRouteNeedsAValidKey) {
 }
 
 TEST_P(GpdApiTest, AnotherEntitysKeyIsForbiddenOnEveryRoute) {
+  check_requests_ = false;  // deliberately outside gpd.json
   Create("MINE-1", false);
   std::string forbidden_detail;
   for (const std::string& iupd : {std::string("MINE-1"), std::string("NOT-THERE")}) {
@@ -443,6 +499,7 @@ TEST_P(GpdApiTest, AnotherEntitysKeyIsForbiddenOnEveryRoute) {
 }
 
 TEST_P(GpdApiTest, HostileInputIsRefusedCleanly) {
+  check_requests_ = false;  // deliberately outside gpd.json
   Create("SAFE-1", false);
   const std::vector<std::string> bodies = {"{not json",
                                            "[]",
@@ -474,6 +531,206 @@ TEST_P(GpdApiTest, HostileInputIsRefusedCleanly) {
   auto still = Send("GET", Positions() + "/SAFE-1", key_a_);
   EXPECT_EQ(still.status, 200);
   Conforming(still, "GET", kOnePath);
+}
+
+// Records a paid receipt for the position's first option at `when` (as the station would).
+void MarkPaid(Store& store, const std::string& cf, const std::string& iupd, TimePoint when) {
+  auto entity = store.FindEntityByFiscalCode(cf);
+  ASSERT_TRUE(entity.ok() && entity->has_value());
+  auto p = store.GetPosition((*entity)->id, iupd);
+  ASSERT_TRUE(p.ok() && p->has_value());
+  const PaymentOption& o = (*p)->options.at(0);
+  StoredReceipt r;
+  r.receipt.receipt_id = "RT-" + iupd;
+  r.receipt.notice_number = o.nav;
+  r.receipt.fiscal_code = cf;
+  r.receipt.iuv = o.iuv;
+  r.receipt.outcome = "OK";
+  r.receipt.amount = o.amount;
+  r.receipt.payment_date_time = when;
+  r.receipt.received_at = when;
+  r.receipt.source = "paSendRTV2";
+  r.kind = "normal";
+  r.option_id = o.id;
+  PaymentUpdate u;
+  u.iupd = iupd;
+  u.expected_version = (*p)->version;
+  u.nav = o.nav;
+  u.payment_date = when;
+  u.updated_at = when;
+  auto done = store.RecordReceipt((*entity)->id, r, u, true);
+  ASSERT_TRUE(done.ok()) << done.error().ToText();
+}
+
+TEST_P(GpdApiTest, ListFiltersByPaymentDate) {
+  Create("PD-1", true);
+  Create("PD-2", true);
+  Create("PD-3", true);
+  MarkPaid(*store_, kCfA, "PD-1", *ParseDateTime("2026-11-02T09:00:00Z"));
+  MarkPaid(*store_, kCfA, "PD-2", *ParseDateTime("2026-11-20T23:59:00Z"));
+  auto iupds = [&](const std::string& query) {
+    auto r = Send("GET", Positions() + query, key_a_);
+    EXPECT_EQ(r.status, 200) << query << " " << r.body;
+    std::vector<std::string> out;
+    const json::object body = Conforming(r, "GET", kListPath);
+    for (const auto& p : body.at("payment_position_list").as_array()) {
+      out.emplace_back(p.at("iupd").as_string());
+    }
+    return out;
+  };
+  EXPECT_EQ(iupds("?payment_date_from=2026-11-01&payment_date_to=2026-11-30"),
+            (std::vector<std::string>{"PD-2", "PD-1"}));
+  // The upper bound is inclusive of its whole day.
+  EXPECT_EQ(iupds("?payment_date_from=2026-11-03&payment_date_to=2026-11-20"),
+            (std::vector<std::string>{"PD-2"}));
+  // One bound: a 30-day window (gpd.json).
+  EXPECT_EQ(iupds("?payment_date_to=2026-11-10"), (std::vector<std::string>{"PD-1"}));
+  EXPECT_EQ(iupds("?payment_date_from=2026-11-21"), (std::vector<std::string>{}));
+  EXPECT_EQ(iupds("?payment_date_from=2026-11-01&status=PAID&limit=1"),
+            (std::vector<std::string>{"PD-2"}));
+}
+
+TEST_P(GpdApiTest, TransferIbanUpdateMovesOnlyOpenTransfersOfTheEntity) {
+  constexpr const char* kOld = "IT67V0542404200000000123456";
+  constexpr const char* kNew = "IT60X0542811101000000123456";
+  Create("T-1", true);
+  Create("T-2", false);
+  Create("T-3", true);
+  Create("T-PAID", true);
+  MarkPaid(*store_, kCfA, "T-PAID", kNow);
+  ASSERT_EQ(Send("POST", Positions(kCfB), key_b_, PositionJson("B-T")).status, 201);
+  const std::string path = Positions() + "/transfers?oldIban=" + kOld;
+  const std::string body = std::string(R"({"newIban":")") + kNew + "\"}";
+
+  auto one = Send("PATCH", path + "&limit=1", key_a_, body);
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(json::parse(one.body).at("updatedTransfers"), 1);
+  auto rest = Send("PATCH", path, key_a_, body);
+  ASSERT_EQ(rest.status, 200) << rest.body;
+  EXPECT_EQ(json::parse(rest.body).at("updatedTransfers"), 2);
+  EXPECT_EQ(json::parse(Send("PATCH", path, key_a_, body).body).at("updatedTransfers"), 0);
+
+  auto iban_of = [&](const std::string& key, const std::string& cf, const std::string& iupd) {
+    auto r = Send("GET", Positions(cf) + "/" + iupd, key);
+    return S(Conforming(r, "GET", kOnePath)
+                 .at("paymentOption")
+                 .as_array()
+                 .at(0)
+                 .at("transfer")
+                 .as_array()
+                 .at(0)
+                 .at("iban"));
+  };
+  EXPECT_EQ(iban_of(key_a_, kCfA, "T-1"), kNew);
+  EXPECT_EQ(iban_of(key_a_, kCfA, "T-2"), kNew);
+  EXPECT_EQ(iban_of(key_a_, kCfA, "T-3"), kNew);
+  EXPECT_EQ(iban_of(key_a_, kCfA, "T-PAID"), kOld);  // paid: history is not rewritten
+  EXPECT_EQ(iban_of(key_b_, kCfB, "B-T"), kOld);     // another institution's
+  EXPECT_EQ(Conforming(Send("GET", Positions() + "/T-1", key_a_), "GET", kOnePath).at("version"),
+            2);
+
+  check_requests_ = false;  // deliberately outside gpd.json
+  for (const auto& [target, b] : std::vector<std::pair<std::string, std::string>>{
+           {Positions() + "/transfers", body},                     // no oldIban
+           {path, R"({"newIban":"IT00X"})"},                       // bad check digits
+           {path, R"({"newIban":")" + std::string(kOld) + "\"}"},  // same IBAN
+           {path, R"({"iban":"x"})"},                              // unknown field
+           {path, "not json"},
+           {path + "&limit=1001", body},
+           {Positions() + "/transfers?oldIban=%27%20OR%201%3D1--", body}}) {  // SQL in a param
+    auto r = Send("PATCH", target, key_a_, b);
+    EXPECT_EQ(r.status, 400) << target << " " << b << " " << r.body;
+  }
+  EXPECT_EQ(Send("PATCH", path, "", body).status, 401);
+  EXPECT_EQ(Send("PATCH", Positions() + "/transfers?oldIban=" + kNew, key_b_, body).status, 403);
+  EXPECT_EQ(iban_of(key_a_, kCfA, "T-1"), kNew);
+}
+
+TEST_P(GpdApiTest, IdempotencyKeyReplaysTheFirstAnswer) {
+  const auto key = std::make_pair(std::string("Idempotency-Key"), std::string("create-IK-1"));
+  auto first = Send("POST", Positions() + "?toPublish=true", key_a_, PositionJson("IK-1"), {key});
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto replay = Send("POST", Positions() + "?toPublish=true", key_a_, PositionJson("IK-1"), {key});
+  EXPECT_EQ(replay.status, 201);
+  EXPECT_EQ(replay.body, first.body);
+  bool replayed = false;
+  for (const auto& [k, v] : replay.headers)
+    replayed = replayed || (k == "Idempotent-Replayed" && v == "true");
+  EXPECT_TRUE(replayed);
+  // Without the key, the same body is a new request: the iupd is taken.
+  EXPECT_EQ(Send("POST", Positions() + "?toPublish=true", key_a_, PositionJson("IK-1")).status,
+            409);
+  // Another body (or query) with the same key: 422 problem+json, nothing created.
+  auto other = Send("POST", Positions() + "?toPublish=true", key_a_, PositionJson("IK-2"), {key});
+  EXPECT_EQ(other.status, 422) << other.body;
+  EXPECT_EQ(other.content_type, "application/problem+json");
+  EXPECT_EQ(
+      Send("POST", Positions() + "?toPublish=false", key_a_, PositionJson("IK-1"), {key}).status,
+      422);
+  EXPECT_EQ(Send("GET", Positions() + "/IK-2", key_a_).status, 404);
+  // Keys are per institution: B's identical key is B's own.
+  auto b = Send("POST", Positions(kCfB) + "?toPublish=true", key_b_, PositionJson("IK-1"), {key});
+  EXPECT_EQ(b.status, 201) << b.body;
+  EXPECT_NE(b.body, first.body);
+  // Errors are replayed too (a 400 stays a 400).
+  const auto bad_key = std::make_pair(std::string("Idempotency-Key"), std::string("bad-1"));
+  check_requests_ = false;
+  auto bad = Send("POST", Positions(), key_a_, "{oops", {bad_key});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Send("POST", Positions(), key_a_, "{oops", {bad_key}).body, bad.body);
+  check_requests_ = true;
+  // After 24 hours the key is forgotten: the same request runs again (and now conflicts).
+  clock_.Advance(std::chrono::hours{24} + std::chrono::seconds{1});
+  auto later = Send("POST", Positions() + "?toPublish=true", key_a_, PositionJson("IK-1"), {key});
+  EXPECT_EQ(later.status, 409) << later.body;
+  // A key that is not printable ASCII is refused.
+  auto weird = Send("POST", Positions(), key_a_, PositionJson("IK-3"),
+                    {{"Idempotency-Key", std::string(300, 'k')}});
+  EXPECT_EQ(weird.status, 400) << weird.body;
+}
+
+TEST_P(GpdApiTest, ConcurrentRequestsWithOneIdempotencyKeyCreateOnePosition) {
+  constexpr int kThreads = 6;
+  std::vector<http::Response> answers(kThreads);
+  std::vector<std::thread> threads;
+  std::atomic<bool> go{false};
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      http::Request req;
+      req.method = "POST";
+      (void)http::SetTarget(Positions() + "?toPublish=true", req);
+      req.headers.emplace_back("ocp-apim-subscription-key", key_a_);
+      req.headers.emplace_back("idempotency-key", "race-1");
+      req.body = PositionJson("RACE-1");
+      req.request_id = "req-" + std::to_string(i);
+      while (!go.load()) std::this_thread::yield();
+      answers[static_cast<std::size_t>(i)] = router_.Handle(std::move(req));
+    });
+  }
+  go = true;
+  for (auto& t : threads) t.join();
+  int created = 0;
+  std::string body;
+  for (const auto& a : answers) {
+    bool replayed = false;
+    for (const auto& [k, v] : a.headers) replayed = replayed || k == "Idempotent-Replayed";
+    if (a.status == 201 && !replayed) {
+      ++created;
+      body = a.body;
+    } else if (a.status == 201) {
+      EXPECT_TRUE(replayed);
+    } else {
+      // The loser arrived while the winner was running.
+      EXPECT_EQ(a.status, 409) << a.body;
+      EXPECT_NE(a.body.find("Idempotency-Key"), std::string::npos) << a.body;
+    }
+  }
+  EXPECT_EQ(created, 1);
+  for (const auto& a : answers) {
+    if (a.status == 201) EXPECT_EQ(a.body, body);
+  }
+  auto list = Send("GET", Positions(), key_a_);
+  EXPECT_EQ(Conforming(list, "GET", kListPath).at("payment_position_list").as_array().size(), 1U);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, GpdApiTest, ::testing::Values("sqlite", "postgresql"),

@@ -8,6 +8,7 @@
 
 #include "app/demo.hpp"
 #include "app/entities.hpp"
+#include "app/event_recorder.hpp"
 #include "storage/open_store.hpp"
 #include "tests/support/databases.hpp"
 #include "tests/support/fixtures.hpp"
@@ -129,6 +130,34 @@ TEST_P(PositionsTest, StateMachineIsEnforced) {
   auto events = store_->ListEvents(EventFilter{});
   ASSERT_TRUE(events.ok());
   EXPECT_GE(events->size(), 3u);
+}
+
+// Under `incasso serve` the use cases' audit events go through the batched EventRecorder: none is
+// written by the use case itself (no commit of its own), all are written by Flush().
+TEST_P(PositionsTest, AuditEventsGoThroughTheRecorderWhenOneIsSet) {
+  AddTestEntity("00123456782", "comune", "01");
+  EventRecorder::Options options;
+  options.flush_interval = std::chrono::hours{1};  // only Flush() writes
+  EventRecorder recorder(*store_, options);
+  auto ctx = Ctx();
+  ctx.events = &recorder;
+  auto created = CreatePosition(ctx, Caller{}, {"00123456782", Position("REC-1"), true});
+  ASSERT_TRUE(created.ok()) << created.error().ToText();
+  auto refused = CreatePosition(ctx, Caller{}, {"00123456782", Position("REC-1"), true});
+  ASSERT_FALSE(refused.ok());
+  EventFilter filter;
+  filter.operation = "position.create";
+  auto before = store_->ListEvents(filter);
+  ASSERT_TRUE(before.ok()) << before.error().ToText();
+  EXPECT_TRUE(before->empty());
+  recorder.Flush();
+  auto after = store_->ListEvents(filter);
+  ASSERT_TRUE(after.ok()) << after.error().ToText();
+  ASSERT_EQ(after->size(), 2u);
+  EXPECT_EQ(after->at(0).outcome, "KO");  // newest first
+  EXPECT_EQ(after->at(1).outcome, "OK");
+  EXPECT_EQ(after->at(1).notice_number, created->options[0].nav);
+  EXPECT_EQ(after->at(1).correlation_id, "REC-1");
 }
 
 TEST_P(PositionsTest, DemoRegionLoadsOnceWithPositionsInManyStates) {

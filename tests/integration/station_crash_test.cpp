@@ -161,7 +161,9 @@ TEST_P(StationCrashTest, SixteenConnectionsSameReceiptExactlyOneStored) {
   EXPECT_EQ(receipts->size(), 1u);
   auto outbox = store_->ListOutbox(entity_id_, 100);
   ASSERT_TRUE(outbox.ok());
-  EXPECT_EQ(outbox->size(), 1u);
+  std::size_t receipt_messages = 0;
+  for (const auto& m : *outbox) receipt_messages += m.kind == "receipt" ? 1 : 0;
+  EXPECT_EQ(receipt_messages, 1u);
 }
 
 TEST_P(StationCrashTest, KillDuringReceiptsLosesNothingAnsweredOk) {

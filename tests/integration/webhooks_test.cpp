@@ -10,8 +10,11 @@
 #include <atomic>
 #include <cstring>
 #include <mutex>
+#include <set>
+#include <thread>
 
 #include "app/entities.hpp"
+#include "app/positions.hpp"
 #include "core/time.hpp"
 #include "http/client.hpp"
 #include "http/server.hpp"
@@ -180,7 +183,10 @@ class WebhooksTest : public ::testing::TestWithParam<std::string> {
 TEST_P(WebhooksTest, AReceiptIsPostedSignedToTheEntitysEndpoint) {
   Receiver receiver;
   WebhookEndpoint endpoint = AddEndpoint(comune_, receiver.Url());
-  EXPECT_EQ(endpoint.event_types, std::vector<std::string>{"receipt.created"});
+  // No events named: every event, sorted.
+  EXPECT_EQ(endpoint.event_types,
+            (std::vector<std::string>{"import.completed", "position.created", "position.expired",
+                                      "position.paid", "position.updated", "receipt.created"}));
   std::string payload = StoreReceipt(comune_, "TOKEN-1");
   WebhookRound round = Round();
   EXPECT_EQ(round.queued, 1);
@@ -359,6 +365,108 @@ TEST_P(WebhooksTest, AnEndpointGetsOnlyMessagesCreatedAfterIt) {
   EXPECT_NE(requests[0].body.find("TOKEN-NEW"), std::string::npos);
 }
 
+TEST_P(WebhooksTest, AClaimedDeliveryIsNotClaimedAgainUntilItsLeaseEnds) {
+  // Two dispatchers (two incasso processes on one database) never send a delivery at once.
+  AddEndpoint(comune_, DeadUrl());
+  StoreReceipt(comune_, "TOKEN-1");
+  ASSERT_TRUE(store_->FanOutWebhooks(clock_.Now(), 100).ok());
+  const TimePoint lease_until = clock_.Now() + std::chrono::minutes{5};
+  auto first = store_->ClaimDueWebhookDeliveries(clock_.Now(), lease_until, 100, 20);
+  ASSERT_TRUE(first.ok()) << first.error().ToText();
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_NE((*first)[0].url.find("/hook"), std::string::npos);
+  EXPECT_EQ((*first)[0].secret, kSecret);
+  auto second = store_->ClaimDueWebhookDeliveries(clock_.Now(), lease_until, 100, 20);
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(second->empty());
+  clock_.Advance(std::chrono::minutes{5});  // the first claimer died: the lease runs out
+  auto third = store_->ClaimDueWebhookDeliveries(clock_.Now(), clock_.Now() + std::chrono::minutes{5},
+                                                 100, 20);
+  ASSERT_TRUE(third.ok());
+  ASSERT_EQ(third->size(), 1u);
+  // Recording the attempt ends the lease; the retry is due after the backoff, not before.
+  WebhookAttempt retry;
+  retry.status = "pending";
+  retry.next_attempt_at = clock_.Now() + std::chrono::seconds{10};
+  retry.last_error = "connection refused";
+  ASSERT_TRUE(store_->RecordWebhookAttempt(comune_.id, (*third)[0].delivery.id, retry).ok());
+  auto early = store_->ClaimDueWebhookDeliveries(clock_.Now(), clock_.Now() + std::chrono::minutes{5},
+                                                 100, 20);
+  ASSERT_TRUE(early.ok());
+  EXPECT_TRUE(early->empty());
+  clock_.Advance(std::chrono::seconds{10});
+  auto due = store_->ClaimDueWebhookDeliveries(clock_.Now(), clock_.Now() + std::chrono::minutes{5},
+                                               100, 20);
+  ASSERT_TRUE(due.ok());
+  EXPECT_EQ(due->size(), 1u);
+}
+
+TEST_P(WebhooksTest, ConcurrentDispatchersSendEachDeliveryOnce) {
+  Receiver receiver;
+  AddEndpoint(comune_, receiver.Url());
+  for (int i = 0; i < 30; ++i) StoreReceipt(comune_, "TOKEN-" + std::to_string(i));
+  WebhookDispatcherOptions o;
+  o.per_entity_limit = 5;  // several rounds each, interleaved
+  o.batch_limit = 5;
+  WebhookDispatcher a(*store_, clock_, &Send, o);
+  WebhookDispatcher b(*store_, clock_, &Send, o);
+  std::atomic<int> delivered{0};
+  auto run = [&](WebhookDispatcher& d) {
+    for (int i = 0; i < 10; ++i) {
+      auto round = d.RunOnce();
+      if (round.ok()) delivered += round->delivered;
+    }
+  };
+  std::thread ta(run, std::ref(a));
+  std::thread tb(run, std::ref(b));
+  ta.join();
+  tb.join();
+  EXPECT_EQ(delivered.load(), 30);
+  auto requests = receiver.Requests();
+  EXPECT_EQ(requests.size(), 30u);
+  std::set<std::string> bodies;
+  for (const auto& r : requests) bodies.insert(r.body);
+  EXPECT_EQ(bodies.size(), 30u);  // no delivery sent twice
+}
+
+TEST_P(WebhooksTest, PositionEventsReachEndpointsSubscribedToThem) {
+  Receiver all;
+  Receiver paid_only;
+  AddEndpoint(comune_, all.Url());
+  auto ctx = Ctx();
+  auto subscribed = AddWebhookEndpoint(
+      ctx, Caller{}, comune_.fiscal_code,
+      NewWebhookEndpoint{paid_only.Url(), std::string(kSecret), {"position.paid"}});
+  ASSERT_TRUE(subscribed.ok()) << subscribed.error().ToText();
+  DebtPosition p;
+  p.iupd = "IUPD-HOOK";
+  p.debtor.fiscal_code = "RSSMRA85T10A562S";
+  p.debtor.full_name = "Mario Rossi";
+  p.company_name = "Comune";
+  PaymentOption o;
+  o.amount = 2500;
+  o.description = "Mensa";
+  o.due_date = kNow + std::chrono::days{10};
+  Transfer t;
+  t.amount = 2500;
+  t.iban = "IT67V0542404200000000123456";
+  t.remittance_information = "Mensa";
+  t.category = "9/0201133SE/";
+  o.transfers.push_back(t);
+  p.options.push_back(o);
+  auto created = CreatePosition(ctx, Caller{}, {comune_.fiscal_code, p, true});
+  ASSERT_TRUE(created.ok()) << created.error().ToText();
+  Round();
+  auto requests = all.Requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].Header("X-Incasso-Event"), "position.created");
+  EXPECT_NE(requests[0].body.find("\"iupd\":\"IUPD-HOOK\""), std::string::npos);
+  EXPECT_EQ(requests[0].body.find("RSSMRA85T10A562S"), std::string::npos);
+  EXPECT_EQ(requests[0].Header("X-Incasso-Signature"),
+            Hmac(kSecret, requests[0].Header("X-Incasso-Timestamp") + "." + requests[0].body));
+  EXPECT_TRUE(paid_only.Requests().empty());
+}
+
 TEST_P(WebhooksTest, BadUrlsSecretsAndEventsAreRejected) {
   auto ctx = Ctx();
   for (std::string url :
@@ -385,14 +493,9 @@ TEST_P(WebhooksTest, BadUrlsSecretsAndEventsAreRejected) {
   ASSERT_TRUE(endpoints.ok());
   EXPECT_TRUE(endpoints->empty());
 
-  // Delivery is plain HTTP for now: an https URL is refused rather than failing forever.
-  auto tls = AddWebhookEndpoint(
-      ctx, Caller{}, comune_.fiscal_code,
-      NewWebhookEndpoint{"https://gestionale.example.org/a?b=c", std::string(kSecret), {}});
-  ASSERT_FALSE(tls.ok());
-  EXPECT_EQ(tls.error().field, "url");
   for (std::string url : {"http://127.0.0.1:8080/hook", "http://gestionale.example.org/a?b=c",
-                          "http://[::1]:9000/x"}) {
+                          "http://[::1]:9000/x", "https://gestionale.example.org/a?b=c",
+                          "https://[::1]:9443/x"}) {
     auto ok = AddWebhookEndpoint(ctx, Caller{}, comune_.fiscal_code,
                                  NewWebhookEndpoint{url, std::string(kSecret), {}});
     EXPECT_TRUE(ok.ok()) << url << ": " << ok.error().ToText();

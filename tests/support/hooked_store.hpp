@@ -59,8 +59,16 @@ class HookedStore final : public Store {
   Result<std::uint64_t> ReserveIuvBases(std::int64_t id, int count) override {
     return inner_.ReserveIuvBases(id, count);
   }
+  Result<std::unique_ptr<BulkPositionWriter>> BeginBulkWrite(std::int64_t id,
+                                                             bool read_only) override {
+    return inner_.BeginBulkWrite(id, read_only);
+  }
   Result<DebtPosition> InsertPosition(std::int64_t id, const DebtPosition& p) override {
     return inner_.InsertPosition(id, p);
+  }
+  Result<DebtPosition> InsertPositionWithNewIuvs(std::int64_t id, const DebtPosition& p,
+                                                 const IuvAssigner& assign) override {
+    return inner_.InsertPositionWithNewIuvs(id, p, assign);
   }
   Result<std::optional<DebtPosition>> GetPosition(std::int64_t id, std::string_view iupd) override {
     return inner_.GetPosition(id, iupd);
@@ -79,6 +87,9 @@ class HookedStore final : public Store {
   }
   Result<std::int64_t> CountPositions(std::int64_t id, const PositionFilter& f) override {
     return inner_.CountPositions(id, f);
+  }
+  Result<std::vector<DueTransition>> ListDueTransitions(TimePoint now, int limit) override {
+    return inner_.ListDueTransitions(now, limit);
   }
   Status UpdatePositionStatus(std::int64_t id, std::string_view iupd, std::int64_t v,
                               PositionStatus s, TimePoint now) override {
@@ -156,9 +167,11 @@ class HookedStore final : public Store {
   Result<std::int64_t> FanOutWebhooks(TimePoint now, int limit) override {
     return inner_.FanOutWebhooks(now, limit);
   }
-  Result<std::vector<DueWebhookDelivery>> ListDueWebhookDeliveries(TimePoint now, int limit,
-                                                                   int per_entity) override {
-    return inner_.ListDueWebhookDeliveries(now, limit, per_entity);
+  Result<std::vector<DueWebhookDelivery>> ClaimDueWebhookDeliveries(TimePoint now,
+                                                                    TimePoint lease_until,
+                                                                    int limit,
+                                                                    int per_entity) override {
+    return inner_.ClaimDueWebhookDeliveries(now, lease_until, limit, per_entity);
   }
   Status RecordWebhookAttempt(std::int64_t id, std::int64_t delivery_id,
                               const WebhookAttempt& a) override {
@@ -169,6 +182,46 @@ class HookedStore final : public Store {
   }
   Status ResetWebhookDelivery(std::int64_t id, std::int64_t delivery_id, TimePoint now) override {
     return inner_.ResetWebhookDelivery(id, delivery_id, now);
+  }
+  Result<std::optional<WebhookDelivery>> GetWebhookDelivery(std::int64_t id,
+                                                            std::int64_t delivery_id) override {
+    return inner_.GetWebhookDelivery(id, delivery_id);
+  }
+  Status SetWebhookEndpointActive(std::int64_t id, std::int64_t endpoint_id, bool active) override {
+    return inner_.SetWebhookEndpointActive(id, endpoint_id, active);
+  }
+  Status SetWebhookEndpointSecret(std::int64_t id, std::int64_t endpoint_id,
+                                  std::string_view secret) override {
+    return inner_.SetWebhookEndpointSecret(id, endpoint_id, secret);
+  }
+  Result<std::int64_t> UpdateTransferIbans(std::int64_t id, std::string_view old_iban,
+                                           std::string_view new_iban, int limit,
+                                           TimePoint now) override {
+    return inner_.UpdateTransferIbans(id, old_iban, new_iban, limit, now);
+  }
+  Result<std::vector<PaymentRow>> SearchPayments(std::int64_t id, const PaymentFilter& f) override {
+    return inner_.SearchPayments(id, f);
+  }
+  Result<std::optional<IdempotencyRecord>> ClaimIdempotencyKey(
+      std::int64_t id, std::string_view key, std::string_view hash, TimePoint now,
+      TimePoint expired_before, TimePoint abandoned_before) override {
+    return inner_.ClaimIdempotencyKey(id, key, hash, now, expired_before, abandoned_before);
+  }
+  Status CompleteIdempotencyKey(std::int64_t id, std::string_view key, int status,
+                                std::string_view content_type, std::string_view body) override {
+    return inner_.CompleteIdempotencyKey(id, key, status, content_type, body);
+  }
+  Status ReleaseIdempotencyKey(std::int64_t id, std::string_view key) override {
+    return inner_.ReleaseIdempotencyKey(id, key);
+  }
+  Result<ImportJob> CreateImportJob(std::int64_t id, const ImportJob& j) override {
+    return inner_.CreateImportJob(id, j);
+  }
+  Status UpdateImportJob(std::int64_t id, const ImportJob& j) override {
+    return inner_.UpdateImportJob(id, j);
+  }
+  Result<std::optional<ImportJob>> GetImportJob(std::int64_t id, std::int64_t job_id) override {
+    return inner_.GetImportJob(id, job_id);
   }
 
   std::atomic<int> record_calls{0};

@@ -1,0 +1,16 @@
+// GET /api/v1/organizations/{fiscalCode}/exports/{positions|options|receipts}.{csv|xlsx}: the
+// institution's exports (app/exports.hpp) over HTTP, authenticated like every /api/v1 route
+// (401 without a valid key, 403 with another institution's key). Query parameters: status,
+// from, to (YYYY-MM-DD or date-time; a bare `to` date includes the whole day), separator (";" or
+// ","; CSV only), bom (true/false; CSV only). The export is written to a temporary file, sent as
+// the body and removed. `ctx` must outlive the router.
+#pragma once
+
+#include "app/context.hpp"
+#include "http/router.hpp"
+
+namespace incasso {
+
+void AddExportRoutes(http::Router& router, AppContext& ctx);
+
+}  // namespace incasso

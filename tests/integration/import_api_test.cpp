@@ -1,0 +1,278 @@
+// /api/v1 import jobs (src/api/import_routes.cpp, src/app/import_jobs.cpp) over a real database
+// (SQLite and PostgreSQL), through the Router in memory with the real background worker. Every
+// response is checked against openapi/incasso-v1.json.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/import_routes.hpp"
+#include "app/api_keys.hpp"
+#include "app/entities.hpp"
+#include "app/imports.hpp"
+#include "core/time.hpp"
+#include "tests/support/databases.hpp"
+#include "tests/support/fixtures.hpp"
+#include "tests/support/openapi_check.hpp"
+
+namespace incasso {
+namespace {
+
+namespace json = boost::json;
+
+const TimePoint kNow = *ParseDateTime("2026-11-26T10:00:00Z");
+constexpr const char* kCfA = "00123456782";
+constexpr const char* kCfB = "80012345676";
+const std::string kData = INCASSO_SOURCE_DIR "/tests/data/import";
+
+const testing::OpenApiSpec& Spec() {
+  static const testing::OpenApiSpec spec(INCASSO_V1_OPENAPI);
+  return spec;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class ImportApiTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    store_ = testing::OpenFreshStore(GetParam(), tmp_.path());
+    if (!store_) GTEST_SKIP() << "set INCASSO_TEST_POSTGRES_URL to run on PostgreSQL";
+    ctx_.emplace(AppContext{*store_, clock_});
+    entity_a_ = testing::AddTestEntity(*ctx_, testing::TestEntity(kCfA, "comune", "01"));
+    entity_b_ = testing::AddTestEntity(*ctx_, testing::TestEntity(kCfB, "universita", "02"));
+    key_a_ = NewKey(kCfA);
+    key_b_ = NewKey(kCfB);
+    runner_ = AddImportRoutes(router_, *ctx_, tmp_.path() / "imports");
+  }
+  void TearDown() override {
+    if (runner_) runner_->Stop();
+  }
+
+  std::string NewKey(const std::string& cf) {
+    auto key = CreateApiKey(*ctx_, Caller{}, cf, "test");
+    EXPECT_TRUE(key.ok()) << key.error().ToText();
+    return key.ok() ? key->key : std::string();
+  }
+
+  static std::string Org(const std::string& cf = kCfA) { return "/api/v1/organizations/" + cf; }
+
+  http::Response Send(const std::string& method, const std::string& target, const std::string& key,
+                      std::string body = {}) {
+    http::Request req;
+    req.method = method;
+    EXPECT_TRUE(http::SetTarget(target, req).ok()) << target;
+    if (!key.empty()) req.headers.emplace_back("ocp-apim-subscription-key", key);
+    req.headers.emplace_back("content-type", "text/csv");
+    req.body = std::move(body);
+    req.request_id = "req-" + std::to_string(++requests_);
+    const std::string path = req.path.substr(std::string("/api/v1").size());
+    auto tmpl = Spec().MatchPath(path);
+    EXPECT_TRUE(tmpl.has_value()) << "no documented path for " << target;
+    http::Response r = router_.Handle(std::move(req));
+    if (tmpl) {
+      for (const auto& problem :
+           Spec().CheckResponse(method, *tmpl, r.status, r.body, r.content_type)) {
+        ADD_FAILURE() << "response " << method << " " << target << " " << r.status << ": "
+                      << problem << "\n"
+                      << r.body.substr(0, 2000);
+      }
+    }
+    if (r.status >= 400) EXPECT_EQ(r.content_type, "application/problem+json") << target;
+    return r;
+  }
+
+  static std::string Header(const http::Response& r, const std::string& name) {
+    for (const auto& [k, v] : r.headers) {
+      if (k == name) return v;
+    }
+    return {};
+  }
+
+  // Uploads and waits for the job's end; returns the final job document.
+  json::object Import(const std::string& file, const std::string& query = "") {
+    auto r = Send("POST", Org() + "/imports" + query, key_a_, ReadFile(kData + file));
+    EXPECT_EQ(r.status, 202) << r.body;
+    if (r.status != 202) return {};
+    json::object job = json::parse(r.body).as_object();
+    EXPECT_EQ(Header(r, "Location"), Org() + "/imports/" + std::string(job.at("id").as_string()));
+    const std::string id(job.at("id").as_string());
+    for (int i = 0; i < 1000; ++i) {
+      auto g = Send("GET", Org() + "/imports/" + id, key_a_);
+      EXPECT_EQ(g.status, 200);
+      job = json::parse(g.body).as_object();
+      const auto& s = job.at("status").as_string();
+      if (s == "succeeded" || s == "failed") return job;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ADD_FAILURE() << "the import did not finish";
+    return job;
+  }
+
+  int ImportCompletedMessages() {
+    auto out = store_->ListOutbox(entity_a_.id, 1000);
+    EXPECT_TRUE(out.ok());
+    int n = 0;
+    if (out.ok()) {
+      for (const auto& m : *out) {
+        if (m.kind == "import.completed") {
+          ++n;
+          last_payload_ = m.payload;
+        }
+      }
+    }
+    return n;
+  }
+
+  testing::TempDir tmp_;
+  FakeClock clock_{kNow};
+  std::unique_ptr<Store> store_;
+  std::optional<AppContext> ctx_;
+  Entity entity_a_, entity_b_;
+  std::string key_a_, key_b_;
+  http::Router router_;
+  std::unique_ptr<ImportJobRunner> runner_;
+  int requests_ = 0;
+  std::string last_payload_;
+};
+
+TEST_P(ImportApiTest, UploadRunsTheImportAndQueuesImportCompleted) {
+  json::object job = Import("/incasso/positions_en.csv");
+  EXPECT_EQ(job.at("status"), "succeeded") << json::serialize(job);
+  EXPECT_EQ(job.at("format"), "incasso-csv");
+  EXPECT_EQ(job.at("created"), 3);
+  EXPECT_EQ(job.at("rowsDone"), 4);
+  EXPECT_EQ(job.at("rowsFailed"), 0);
+  EXPECT_EQ(job.at("committed"), true);
+  EXPECT_EQ(job.at("progress").as_double(), 1.0);
+  EXPECT_EQ(*store_->CountPositions(entity_a_.id), 3);
+  EXPECT_EQ(*store_->CountPositions(entity_b_.id), 0);
+  auto plan = store_->GetPosition(entity_a_.id, "TARI-2027-002");
+  ASSERT_TRUE(plan.ok() && plan->has_value());
+  EXPECT_EQ((*plan)->options.size(), 2U);
+
+  ASSERT_EQ(ImportCompletedMessages(), 1);
+  json::object payload = json::parse(last_payload_).as_object();
+  EXPECT_EQ(payload.at("type"), "import.completed");
+  EXPECT_EQ(payload.at("importId"), job.at("id"));
+  EXPECT_EQ(payload.at("created"), 3);
+  EXPECT_EQ(last_payload_.find("Rossi"), std::string::npos);  // no personal data
+  EXPECT_EQ(last_payload_.find("RSSMRA"), std::string::npos);
+
+  // The same file again: nothing new, still a committed import.
+  json::object again = Import("/incasso/positions_en.csv");
+  EXPECT_EQ(again.at("created"), 0);
+  EXPECT_EQ(again.at("unchanged"), 3);
+  EXPECT_EQ(*store_->CountPositions(entity_a_.id), 3);
+}
+
+TEST_P(ImportApiTest, BadRowsAreReportedAndAllOrNothingWritesNothing) {
+  json::object job = Import("/incasso/positions_bad.csv");
+  EXPECT_EQ(job.at("status"), "succeeded");
+  EXPECT_EQ(job.at("rowsFailed"), 5);
+  EXPECT_EQ(job.at("committed"), false);
+  EXPECT_EQ(*store_->CountPositions(entity_a_.id), 0);
+  EXPECT_EQ(ImportCompletedMessages(), 0);  // nothing committed, no event
+
+  auto r = Send("GET", Org() + "/imports/" + std::string(job.at("id").as_string()) + "/report.csv",
+                key_a_);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type.rfind("text/csv", 0), 0U);
+  EXPECT_EQ(r.body.rfind("row;field;message\n", 0), 0U) << r.body;
+  for (const char* line :
+       {"2;debtor_fiscal_code;", "3;iban;", "4;amount;", "5;due_date;", "6;entity_fiscal_code;"}) {
+    EXPECT_NE(r.body.find(line), std::string::npos) << line << "\n" << r.body;
+  }
+
+  json::object valid = Import("/incasso/positions_bad.csv", "?mode=valid-rows");
+  EXPECT_EQ(valid.at("created"), 2);
+  EXPECT_EQ(valid.at("mode"), "valid-rows");
+  EXPECT_EQ(*store_->CountPositions(entity_a_.id), 2);
+  EXPECT_EQ(ImportCompletedMessages(), 1);
+}
+
+TEST_P(ImportApiTest, DryRunWritesNothingAndQueuesNoEvent) {
+  json::object job = Import("/incasso/positions_en.csv", "?dryRun=true&format=incasso-csv");
+  EXPECT_EQ(job.at("status"), "succeeded");
+  EXPECT_EQ(job.at("dryRun"), true);
+  EXPECT_EQ(job.at("created"), 3);
+  EXPECT_EQ(job.at("committed"), false);
+  EXPECT_EQ(*store_->CountPositions(entity_a_.id), 0);
+  EXPECT_EQ(ImportCompletedMessages(), 0);
+}
+
+TEST_P(ImportApiTest, AnUnreadableFileFailsTheJob) {
+  auto r = Send("POST", Org() + "/imports", key_a_, "this is not, a known; layout\n1;2\n");
+  ASSERT_EQ(r.status, 202);
+  const std::string id(json::parse(r.body).at("id").as_string());
+  json::object job;
+  for (int i = 0; i < 500; ++i) {
+    job = json::parse(Send("GET", Org() + "/imports/" + id, key_a_).body).as_object();
+    if (job.at("status") == "failed" || job.at("status") == "succeeded") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(job.at("status"), "failed");
+  EXPECT_FALSE(job.at("error").as_string().empty());
+  EXPECT_EQ(ImportCompletedMessages(), 0);
+}
+
+TEST_P(ImportApiTest, BadParametersAre400) {
+  const std::string body = ReadFile(kData + "/incasso/positions_en.csv");
+  for (const char* q : {"?mode=some", "?dryRun=yes", "?format=exe", "?drop=1"}) {
+    auto r = Send("POST", Org() + "/imports" + q, key_a_, body);
+    EXPECT_EQ(r.status, 400) << q;
+  }
+  EXPECT_EQ(Send("POST", Org() + "/imports", key_a_, "").status, 400);
+  EXPECT_EQ(*store_->CountPositions(entity_a_.id), 0);
+}
+
+TEST_P(ImportApiTest, KeysAndOtherEntitiesJobs) {
+  json::object job = Import("/incasso/positions_bad.csv");
+  const std::string id(job.at("id").as_string());
+  const std::string body = ReadFile(kData + "/incasso/positions_en.csv");
+  EXPECT_EQ(Send("POST", Org() + "/imports", "", body).status, 401);
+  EXPECT_EQ(Send("POST", Org() + "/imports", key_b_, body).status, 403);
+  EXPECT_EQ(Send("GET", Org() + "/imports/" + id, "").status, 401);
+  EXPECT_EQ(Send("GET", Org() + "/imports/" + id, key_b_).status, 403);
+  EXPECT_EQ(Send("GET", Org() + "/imports/" + id + "/report.csv", key_b_).status, 403);
+  // B asks for A's job under its own organization: not found.
+  EXPECT_EQ(Send("GET", Org(kCfB) + "/imports/" + id, key_b_).status, 404);
+  EXPECT_EQ(Send("GET", Org(kCfB) + "/imports/" + id + "/report.csv", key_b_).status, 404);
+  EXPECT_EQ(Send("GET", Org() + "/imports/999999", key_a_).status, 404);
+  EXPECT_EQ(Send("GET", Org() + "/imports/1%20OR%201=1", key_a_).status, 404);
+  EXPECT_EQ(*store_->CountPositions(entity_a_.id), 0);
+  EXPECT_EQ(*store_->CountPositions(entity_b_.id), 0);
+}
+
+TEST_P(ImportApiTest, CliImportsQueueImportCompletedEachTime) {
+  for (int i = 0; i < 2; ++i) {
+    ImportCommand c;
+    c.entity_fiscal_code = kCfA;
+    c.path = kData + "/incasso/positions_en.csv";
+    c.json_parser = [](std::string_view) -> Result<DebtPosition> { return NotFound("no json"); };
+    auto out = ImportFile(*ctx_, Caller{"cli", {}}, c);
+    ASSERT_TRUE(out.ok()) << out.error().ToText();
+  }
+  ASSERT_EQ(ImportCompletedMessages(), 2);  // same file twice: two events, no key clash
+  json::object payload = json::parse(last_payload_).as_object();
+  EXPECT_EQ(payload.at("fileName"), "positions_en.csv");
+  EXPECT_TRUE(payload.at("importId").is_null());
+  EXPECT_EQ(payload.at("unchanged"), 3);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ImportApiTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace incasso
