@@ -40,10 +40,23 @@ std::filesystem::path TempPath(std::string_view ext) {
 
 Result<http::Response> Export(AppContext& ctx, const http::Request& req, const Entity& entity,
                               const std::string& what, exporting::ExportFormat format) {
+  // A misspelt filter ("dueFrom") must not silently export everything.
+  const bool csv_format = format == exporting::ExportFormat::kCsv;
+  for (const auto& [name, value] : req.query) {
+    const bool known = name == "status" || name == "from" || name == "to" ||
+                       (csv_format && (name == "separator" || name == "bom"));
+    if (!known) {
+      return InvalidArgument(name.substr(0, 64),
+                             csv_format ? "unknown parameter (known: status, from, to, "
+                                          "separator, bom)"
+                                        : "unknown parameter (known: status, from, to)");
+    }
+  }
   ExportQuery q;
   const std::string status = Query(req, "status");
   if (!status.empty()) {
     if (what == "receipts") {
+      if (status.size() > 64) return InvalidArgument("status", "at most 64 characters");
       q.receipt_kind = status;
     } else {
       auto s = ParsePositionStatus(status);

@@ -338,6 +338,8 @@ std::string EntityToJson(const Entity& e) {
   PutIf(o, "stationId", e.station_id);
   o["status"] = ToString(e.status);
   o["onboardingDate"] = FormatDate(e.onboarding_date);
+  o["noticeLanguage"] = e.notice_language;
+  PutIf(o, "postalAuthorization", e.postal_authorization);
   return json::serialize(o);
 }
 

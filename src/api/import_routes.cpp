@@ -13,11 +13,15 @@
 #include "api/v1_routes.hpp"
 #include "core/time.hpp"
 #include "import/source.hpp"
+#include "log/log.hpp"
 
 namespace incasso {
 namespace {
 
 namespace json = boost::json;
+
+constexpr int kDefaultJobsPerPage = 20;
+constexpr int kMaxJobsPerPage = 100;  // as the other /api/v1 lists
 
 json::object JobJson(const ImportJob& j) {
   json::object o;
@@ -123,22 +127,95 @@ Result<http::Response> Create(ImportJobRunner& runner, const http::Request& req,
   return res;
 }
 
+// A paging parameter: digits only, within [min, max].
+std::optional<int> PageParam(const http::Request& req, const char* name, int min, int max,
+                             int fallback, std::vector<FieldError>& errors) {
+  auto it = req.query.find(name);
+  if (it == req.query.end() || it->second.empty()) return fallback;
+  const std::string& v = it->second;
+  bool ok =
+      v.size() <= 9 && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const long long n = ok ? std::stoll(v) : 0;
+  if (!ok || n < min || n > max) {
+    errors.push_back({name, fmt::format("must be a whole number from {} to {}", min, max)});
+    return std::nullopt;
+  }
+  return static_cast<int>(n);
+}
+
+Result<http::Response> List(ImportJobRunner& runner, const http::Request& req,
+                            const Entity& entity) {
+  std::vector<FieldError> errors;
+  for (const auto& [name, value] : req.query) {
+    if (name != "limit" && name != "offset")
+      errors.push_back({name.substr(0, 64), "unknown parameter"});
+  }
+  auto limit = PageParam(req, "limit", 1, kMaxJobsPerPage, kDefaultJobsPerPage, errors);
+  auto offset = PageParam(req, "offset", 0, 100000000, 0, errors);
+  if (!errors.empty()) {
+    return ApiProblem(ApiErrorStyle::kV1, 400,
+                      errors.size() == 1 ? fmt::format("{}: {}", errors[0].field, errors[0].message)
+                                         : fmt::format("{} parameters are invalid", errors.size()),
+                      req, errors);
+  }
+  auto jobs = runner.List(entity.id, *limit + 1, *offset);  // one more tells whether more exist
+  if (!jobs.ok()) return jobs.error();
+  const bool more = static_cast<int>(jobs->size()) > *limit;
+  if (more) jobs->pop_back();
+  json::array items;
+  for (const auto& j : *jobs) items.push_back(JobJson(j));
+  json::object page{{"limit", *limit}, {"offset", *offset}, {"hasMore", more}};
+  return http::JsonResponse(
+      200, json::serialize(json::object{{"items", std::move(items)}, {"page", std::move(page)}}));
+}
+
 }  // namespace
 
 std::unique_ptr<ImportJobRunner> AddImportRoutes(http::Router& router, AppContext& ctx,
                                                  std::filesystem::path work_dir) {
+  ImportRouteOptions options;
+  options.work_dir = std::move(work_dir);
+  return AddImportRoutes(router, ctx, std::move(options));
+}
+
+std::unique_ptr<ImportJobRunner> AddImportRoutes(http::Router& router, AppContext& ctx,
+                                                 ImportRouteOptions options) {
   auto runner = std::make_unique<ImportJobRunner>(
-      ctx, std::move(work_dir), [](std::string_view text) { return ParsePositionJson(text); });
+      ctx, options.work_dir, [](std::string_view text) { return ParsePositionJson(text); },
+      options.report_retention);
+  if (auto recovered = runner->Recover(); !recovered.ok()) {
+    log::LogEvent(log::Level::kWarn, "import_recovery_failed",
+                  {{"error", recovered.error().ToText()}});
+  } else if (recovered->jobs_failed > 0 || recovered->uploads_removed > 0 ||
+             recovered->reports_removed > 0) {
+    log::LogEvent(log::Level::kWarn, "import_recovered",
+                  {{"jobs_failed", recovered->jobs_failed},
+                   {"uploads_removed", recovered->uploads_removed},
+                   {"reports_removed", recovered->reports_removed}});
+  }
   runner->Start();
   ImportJobRunner* jobs = runner.get();
   const std::string org = kApiV1OrganizationPath;
   EntityRouteOptions post;
   post.idempotent = true;
-  router.Add(
-      "POST", org + "/imports",
-      EntityRoute(ctx, post, [jobs](const http::Request& req, const Entity& e, const Caller& c) {
-        return Create(*jobs, req, e, c);
-      }));
+  http::RouteOptions upload;
+  upload.body_limit_bytes = options.upload_limit_bytes;
+  upload.too_large = [](const http::Request& head, std::size_t limit) {
+    return ApiProblem(ApiErrorStyle::kV1, 413,
+                      fmt::format("the file exceeds the upload limit of {} bytes", limit), head,
+                      {{"body", fmt::format("larger than {} bytes", limit)}});
+  };
+  router.Add("POST", org + "/imports",
+             EntityRoute(ctx, post,
+                         [jobs](const http::Request& req, const Entity& e, const Caller& c) {
+                           return Create(*jobs, req, e, c);
+                         }),
+             upload);
+  router.Add("GET", org + "/imports",
+             EntityRoute(ctx, EntityRouteOptions{},
+                         [jobs](const http::Request& req, const Entity& e, const Caller&) {
+                           return List(*jobs, req, e);
+                         }));
   router.Add("GET", org + "/imports/{importId}",
              EntityRoute(ctx, EntityRouteOptions{},
                          [jobs](const http::Request& req, const Entity& e,

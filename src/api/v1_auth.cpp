@@ -49,6 +49,8 @@ const char* TypeOf(int status) {
       return "urn:incasso:problem:not-found";
     case 409:
       return "urn:incasso:problem:conflict";
+    case 413:
+      return "urn:incasso:problem:too-large";
     case 422:
       return "urn:incasso:problem:idempotency-key-reused";
     case 503:
@@ -68,6 +70,10 @@ bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
   }
   return true;
 }
+
+// Stored in place of the content type (and with an empty body) for an answer that carried a
+// secret: what a replay finds instead of the answer.
+constexpr std::string_view kSecretWithheld = "application/x-incasso-secret-withheld";
 
 // Runs `handler` under the request's Idempotency-Key (if any) and renders its result.
 http::Response RunIdempotent(AppContext& ctx, const EntityRouteOptions& options,
@@ -93,6 +99,16 @@ http::Response RunIdempotent(AppContext& ctx, const EntityRouteOptions& options,
                         "later",
                         req, {{"Idempotency-Key", "request in progress"}});
     case S::kReplay: {
+      if (claim->content_type == kSecretWithheld) {
+        http::Response r = ApiProblem(
+            options.style, 409,
+            "the first request with this Idempotency-Key succeeded, but its answer carried a "
+            "secret, which is shown only once and not kept; list the webhook endpoints to find "
+            "it and rotate its secret to get a new one",
+            req, {{"Idempotency-Key", "answer carried a secret; it is not replayed"}});
+        r.headers.emplace_back("Idempotent-Replayed", "true");
+        return r;
+      }
       http::Response r;
       r.status = claim->status;
       r.content_type = claim->content_type;
@@ -113,8 +129,13 @@ http::Response RunIdempotent(AppContext& ctx, const EntityRouteOptions& options,
   if (response.status >= 500) {
     (void)ReleaseIdempotencyKey(ctx, entity, key);
   } else {
-    Status kept = CompleteIdempotencyKey(ctx, entity, key, response.status, response.content_type,
-                                         response.body);
+    // Never persist a secret (the idempotency table is not where secrets live, and a replay
+    // must not hand it out again).
+    const bool withhold = options.response_has_secret && response.status < 300;
+    Status kept = withhold ? CompleteIdempotencyKey(ctx, entity, key, response.status,
+                                                    kSecretWithheld, std::string_view())
+                           : CompleteIdempotencyKey(ctx, entity, key, response.status,
+                                                    response.content_type, response.body);
     if (!kept.ok()) {
       log::LogEvent(log::Level::kWarn, "idempotency_store_failed",
                     {{"request_id", req.request_id}, {"error", kept.error().ToText()}});

@@ -53,6 +53,11 @@ struct EntityRouteOptions {
   // first answer again with `Idempotent-Replayed: true`; another body 422; while the first is
   // still running 409. Answers of 5xx are not kept (the retry runs again).
   bool idempotent = false;
+  // The route's successful answers carry a secret shown only once (webhook create and
+  // rotate-secret). With Idempotency-Key, such an answer is not stored: the key keeps its status
+  // and a marker, never the body, and a replay gets 409 (the secret cannot be shown again; the
+  // client lists the endpoints and rotates the secret). Error answers are stored as usual.
+  bool response_has_secret = false;
 };
 
 // Wraps `handler`: 401 without a valid key, 403 when the key's entity is not the one in the

@@ -153,11 +153,13 @@ Result<std::int64_t> PathId(const http::Request& req, const char* name, const ch
   return std::stoll(v);
 }
 
-http::Handler Route(AppContext& ctx, EntityHandler handler, bool idempotent = false) {
+http::Handler Route(AppContext& ctx, EntityHandler handler, bool idempotent = false,
+                    bool response_has_secret = false) {
   EntityRouteOptions options;
   options.style = ApiErrorStyle::kV1;
   options.fiscal_code_param = "fiscalCode";
   options.idempotent = idempotent;
+  options.response_has_secret = response_has_secret;
   return EntityRoute(ctx, std::move(options), std::move(handler));
 }
 
@@ -343,7 +345,7 @@ void AddApiV1Routes(http::Router& router, AppContext& ctx) {
                  [&ctx](const http::Request& req, const Entity& e, const Caller& caller) {
                    return CreateWebhook(ctx, req, e, caller);
                  },
-                 /*idempotent=*/true));
+                 /*idempotent=*/true, /*response_has_secret=*/true));
   router.Add("POST", org + "/webhooks/{endpointId}/deactivate",
              Route(
                  ctx,
@@ -367,7 +369,7 @@ void AddApiV1Routes(http::Router& router, AppContext& ctx) {
                    if (!w.ok()) return w.error();
                    return Json(200, WebhookEndpointV1Json(*w, true));
                  },
-                 /*idempotent=*/true));
+                 /*idempotent=*/true, /*response_has_secret=*/true));
 
   router.Add("GET", org + "/webhook-deliveries",
              Route(ctx,

@@ -18,6 +18,8 @@ struct DemoService {
   const char* taxonomy;
   std::int64_t cents;  // 0 = free amount
   bool spontaneous;
+  // The amount part of the portal's form ("amountOptions" or "quantity"), or nullptr.
+  const char* amount_form = nullptr;
 };
 
 struct DemoEntity {
@@ -72,8 +74,12 @@ std::vector<DemoEntity> DemoEntities() {
                  "01", "Valdimonte", "tributi@comune.valdimonte.example"),
       {"IT67V0542404200000000123456", "IT84Q0760104200000012345678"},
       {{"TARI", "Tassa sui rifiuti (TARI)", "9/0201102IM/", 0, false},
-       {"MENSA", "Servizio mensa scolastica", "9/0201133SE/", 4500, true},
-       {"TRASPORTO", "Trasporto scolastico", "9/0201137SE/", 12000, true},
+       {"MENSA", "Servizio mensa scolastica", "9/0201133SE/", 450, true,
+        R"("quantity":{"label":"Numero di pasti","label_en":"Number of meals","min":1,"max":60})"},
+       {"TRASPORTO", "Trasporto scolastico", "9/0201137SE/", 12000, true,
+        R"("amountOptions":[{"label":"Tariffa intera","label_en":"Full fee","cents":12000},)"
+        R"({"label":"Secondo figlio","label_en":"Second child","cents":8000},)"
+        R"({"label":"ISEE sotto 10.000 euro","label_en":"ISEE below 10,000 euro","cents":4000}])"},
        {"CIE", "Diritti di segreteria carta d'identità", "9/0201105TS/", 2220, true},
        {"OCCUPAZIONE", "Canone occupazione suolo pubblico", "9/0201104TS/", 0, true},
        {"MULTE", "Sanzioni codice della strada", "9/0201103SA/", 0, false}}};
@@ -217,7 +223,9 @@ Result<DemoSummary> LoadDemoRegion(AppContext& ctx) {
       svc.spontaneous = s.spontaneous;
       if (s.spontaneous) {
         svc.form_json =
-            R"({"fields":[{"name":"causale","label":"Causale","type":"text","required":true,"maxLength":140}]})";
+            R"({"fields":[{"name":"causale","label":"Causale","type":"text","required":true,"maxLength":140}])";
+        if (s.amount_form != nullptr) svc.form_json += std::string(",") + s.amount_form;
+        svc.form_json += "}";
       }
       auto added = AddService(ctx, caller, entity->id, svc);
       if (!added.ok()) return added.error();

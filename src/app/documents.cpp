@@ -82,7 +82,8 @@ NoticeDocument Assemble(const Entity& e, const DebtPosition& p, const PaymentOpt
   d.creditor.cbill = e.cbill_code;
   d.creditor.logo_png = o.logo_png;
   d.creditor.postal_account = e.postal_account;
-  d.creditor.postal_authorization = o.postal_authorization;
+  d.creditor.postal_authorization =
+      o.postal_authorization.empty() ? e.postal_authorization : o.postal_authorization;
   if (p.debtor.fiscal_code != "ANONIMO") d.recipient.fiscal_code = p.debtor.fiscal_code;
   d.recipient.full_name = Cut(p.debtor.full_name, kNoticeRecipientNameMax);
   std::string street = Join({p.debtor.street_name, p.debtor.civic_number}, " ");
@@ -99,7 +100,9 @@ NoticeDocument Assemble(const Entity& e, const DebtPosition& p, const PaymentOpt
   } else if (instalments.size() == 1 && single == nullptr) {
     d.single = Payment(*instalments.front());  // the last unpaid instalment of a plan
   }
-  d.language = o.language;
+  d.language = o.language
+                   ? *o.language
+                   : ParseNoticeLanguage(e.notice_language).value_or(NoticeLanguage::kItalianOnly);
   d.created_at = now;
   return d;
 }
@@ -130,7 +133,26 @@ Result<NoticeDocument> PositionDocument(AppContext& ctx, const Entity& e, const 
   return Assemble(e, p, single, std::move(instalments), o, ctx.clock.Now());
 }
 
+// `o` with the entity's stored logo when the call gives none.
+Result<NoticeOptions> WithEntityLogo(AppContext& ctx, const Entity& e, NoticeOptions o) {
+  if (!o.logo_png.empty()) return o;
+  auto logo = ctx.store.GetNoticeLogo(e.id);
+  if (!logo.ok()) return logo.error();
+  o.logo_png = std::move(*logo);
+  return o;
+}
+
 }  // namespace
+
+Status SetNoticeLogo(AppContext& ctx, const Caller& caller, std::string_view entity_fiscal_code,
+                     std::string_view png) {
+  auto e = FindEntity(ctx, entity_fiscal_code);
+  if (!e.ok()) return e.error();
+  if (!png.empty()) INCASSO_TRY(ValidateNoticeLogo(png));
+  INCASSO_TRY(ctx.store.PutNoticeLogo(e->id, png, ctx.clock.Now()));
+  RecordEvent(ctx, InboundEvent(ctx, caller, "entity.notice_logo", *e));
+  return Ok();
+}
 
 Result<NoticeDocument> BuildNoticeDocument(AppContext& ctx, std::string_view entity_fiscal_code,
                                            std::string_view notice_number,
@@ -145,7 +167,9 @@ Result<NoticeDocument> BuildNoticeDocument(AppContext& ctx, std::string_view ent
     if (o.nav == notice_number) addressed = &o;
   }
   if (addressed == nullptr) return NotFound("no notice " + std::string(notice_number));
-  return PositionDocument(ctx, *e, **p, addressed, options);
+  auto o = WithEntityLogo(ctx, *e, options);
+  if (!o.ok()) return o.error();
+  return PositionDocument(ctx, *e, **p, addressed, *o);
 }
 
 Result<std::string> RenderNoticePdf(AppContext& ctx, const DocumentRenderer& renderer,
@@ -164,7 +188,9 @@ Result<std::string> RenderPositionPdf(AppContext& ctx, const DocumentRenderer& r
   auto p = ctx.store.GetPosition(e->id, iupd);
   if (!p.ok()) return p.error();
   if (!*p) return NotFound("no debt position " + std::string(iupd) + " for this institution");
-  auto doc = PositionDocument(ctx, *e, **p, nullptr, options);
+  auto o = WithEntityLogo(ctx, *e, options);
+  if (!o.ok()) return o.error();
+  auto doc = PositionDocument(ctx, *e, **p, nullptr, *o);
   if (!doc.ok()) return doc.error();
   return renderer.RenderNotice(*doc);
 }
@@ -209,6 +235,8 @@ Status ForEachNoticeDocument(
     const std::function<void(const BulkProgress&)>& on_progress) {
   auto e = FindEntity(ctx, entity_fiscal_code);
   if (!e.ok()) return e.error();
+  auto with_logo = WithEntityLogo(ctx, *e, options);
+  if (!with_logo.ok()) return with_logo.error();
   auto total = ctx.store.CountPositions(e->id, filter);
   if (!total.ok()) return total.error();
   BulkProgress progress;
@@ -222,7 +250,7 @@ Status ForEachNoticeDocument(
     auto page = ctx.store.ListPositions(e->id, filter);
     if (!page.ok()) return page.error();
     for (const auto& p : *page) {
-      auto doc = PositionDocument(ctx, *e, p, nullptr, options);
+      auto doc = PositionDocument(ctx, *e, p, nullptr, *with_logo);
       ++progress.done;
       if (!doc.ok()) {
         if (doc.error().code != ErrorCode::kConflict) return doc.error();

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,20 +15,41 @@
 
 namespace incasso {
 
+// One PDF holding many notices, written page by page to a sink (a print shop's merged file).
+class NoticeBookWriter {
+ public:
+  virtual ~NoticeBookWriter() = default;
+  virtual Status Add(const NoticeDocument& doc) = 0;  // on error nothing of it is added
+  virtual Status Finish() = 0;                        // once; no Add afterwards
+};
+
 // The port. Implementations are thread-safe.
 class DocumentRenderer {
  public:
   virtual ~DocumentRenderer() = default;
   virtual Result<std::string> RenderNotice(const NoticeDocument& doc) const = 0;
   virtual Result<std::string> RenderReceipt(const ReceiptDocument& doc) const = 0;
+  // `sink` must stay valid until the book is finished or destroyed.
+  virtual Result<std::unique_ptr<NoticeBookWriter>> StartBook(
+      std::function<Status(std::string_view)> sink, TimePoint created_at) const {
+    (void)sink;
+    (void)created_at;
+    return Unavailable("this renderer cannot merge notices into one PDF");
+  }
 };
 
-// What the entity record does not hold (yet): chosen per call.
+// Per-call overrides of the entity's notice settings (Entity::notice_language,
+// Entity::postal_authorization, Store::GetNoticeLogo): unset/empty = the entity's.
 struct NoticeOptions {
-  NoticeLanguage language = NoticeLanguage::kItalianOnly;
-  std::string logo_png;              // ENTE.LOGO bytes; empty = none
-  std::string postal_authorization;  // Poste "AUT. DB/..." line for the postal slip
+  std::optional<NoticeLanguage> language;  // e.g. ?lang= / --lang for one position
+  std::string logo_png;                    // ENTE.LOGO bytes
+  std::string postal_authorization;        // Poste "AUT. DB/..." line for the postal slip
 };
+
+// Stores (or, with "", removes) the PNG printed on the entity's notices, after
+// ValidateNoticeLogo. NotFound for an unknown entity.
+Status SetNoticeLogo(AppContext& ctx, const Caller& caller, std::string_view entity_fiscal_code,
+                     std::string_view png);
 
 // The notice of the position that holds `notice_number`: its unpaid single payment (if any) and
 // its unpaid instalments. NotFound if the entity or the notice does not exist (for this entity);

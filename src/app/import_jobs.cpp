@@ -29,8 +29,12 @@ Status WriteFile(const std::filesystem::path& path, std::string_view body) {
 }  // namespace
 
 ImportJobRunner::ImportJobRunner(AppContext& ctx, std::filesystem::path work_dir,
-                                 import::JsonPositionParser json_parser)
-    : ctx_(ctx), work_dir_(std::move(work_dir)), json_parser_(std::move(json_parser)) {}
+                                 import::JsonPositionParser json_parser,
+                                 std::chrono::hours report_retention)
+    : ctx_(ctx),
+      work_dir_(std::move(work_dir)),
+      json_parser_(std::move(json_parser)),
+      report_retention_(report_retention) {}
 
 ImportJobRunner::~ImportJobRunner() { Stop(); }
 
@@ -39,6 +43,39 @@ void ImportJobRunner::Start() {
   if (started_ || stop_) return;
   started_ = true;
   thread_ = std::thread([this] { Run(); });
+}
+
+Result<ImportJobRunner::Recovery> ImportJobRunner::Recover() {
+  Recovery out;
+  auto failed = ctx_.store.FailUnfinishedImportJobs(kImportInterruptedError, ctx_.clock.Now());
+  if (!failed.ok()) return failed.error();
+  out.jobs_failed = *failed;
+  // Files by their age on disk (the file system's clock, not the injected one: it is what
+  // stamped them).
+  std::error_code ec;
+  if (!std::filesystem::is_directory(work_dir_, ec)) return out;
+  const auto cutoff = std::filesystem::file_time_type::clock::now() - report_retention_;
+  std::int64_t& uploads = out.uploads_removed;
+  std::int64_t& reports = out.reports_removed;
+  for (std::filesystem::directory_iterator it(work_dir_, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind("incasso-import-", 0) != 0 || !it->is_regular_file(ec)) continue;
+    const auto ends_with = [&](std::string_view sfx) {
+      return name.size() >= sfx.size() &&
+             name.compare(name.size() - sfx.size(), sfx.size(), sfx.data(), sfx.size()) == 0;
+    };
+    std::error_code ignored;
+    if (ends_with(".upload")) {
+      uploads += std::filesystem::remove(it->path(), ignored) ? 1 : 0;
+    } else if (ends_with(".report.csv")) {
+      const auto written = std::filesystem::last_write_time(it->path(), ignored);
+      if (!ignored && written < cutoff) {
+        reports += std::filesystem::remove(it->path(), ignored) ? 1 : 0;
+      }
+    }
+  }
+  return out;
 }
 
 void ImportJobRunner::Stop() {
@@ -92,15 +129,30 @@ Result<ImportJob> ImportJobRunner::Submit(const Entity& entity, const Caller& ca
   return *created;
 }
 
+ImportJob ImportJobRunner::WithProgress(ImportJob job) {
+  if (running_ && running_->id == job.id && running_->entity_id == job.entity_id &&
+      job.status == "running") {
+    return *running_;
+  }
+  return job;
+}
+
 Result<std::optional<ImportJob>> ImportJobRunner::Get(std::int64_t entity_id, std::int64_t id) {
   auto job = ctx_.store.GetImportJob(entity_id, id);
   if (!job.ok() || !*job) return job;
   std::lock_guard lock(mu_);
-  if (running_ && running_->id == id && running_->entity_id == entity_id &&
-      (*job)->status == "running") {
-    return std::optional<ImportJob>(*running_);
-  }
-  return job;
+  return std::optional<ImportJob>(WithProgress(std::move(**job)));
+}
+
+Result<std::vector<ImportJob>> ImportJobRunner::List(std::int64_t entity_id, int limit,
+                                                     int offset) {
+  if (limit < 1 || limit > 1000) return InvalidArgument("limit", "must be from 1 to 1000");
+  if (offset < 0) return InvalidArgument("offset", "must not be negative");
+  auto jobs = ctx_.store.ListImportJobs(entity_id, limit, offset);
+  if (!jobs.ok()) return jobs.error();
+  std::lock_guard lock(mu_);
+  for (ImportJob& j : *jobs) j = WithProgress(std::move(j));
+  return jobs;
 }
 
 void ImportJobRunner::Run() {

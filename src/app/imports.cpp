@@ -5,10 +5,15 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
+#include <exception>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -104,6 +109,148 @@ std::string Cell(std::string_view s) {
   return out;
 }
 
+// Completes a position with the entity's defaults and checks it as GPD would (pure: runs on the
+// reader thread). A bad one leaves with its error in a.errors and no position.
+void CheckPosition(AssembledPosition& a, const Entity& entity, TimePoint now) {
+  if (!a.errors.empty() || !a.position) return;
+  DebtPosition& p = *a.position;
+  p.entity_id = entity.id;
+  if (p.company_name.empty()) p.company_name = entity.name;
+  for (PaymentOption& o : p.options) {
+    for (Transfer& t : o.transfers) {
+      if (t.entity_fiscal_code.empty()) t.entity_fiscal_code = entity.fiscal_code;
+    }
+  }
+  Status valid = ValidatePosition(p, entity.fiscal_code, now);
+  if (!valid.ok()) {
+    a.errors.push_back({a.first_row, valid.error().field, valid.error().message});
+    a.position.reset();
+    return;
+  }
+  for (std::size_t i = 0; i < p.options.size(); ++i) {
+    PaymentOption& o = p.options[i];
+    if (o.iuv.empty()) continue;
+    auto nn = NoticeNumberFromIuv(o.iuv, 3, entity.segregation_code);
+    if (!nn.ok()) {
+      a.errors.push_back(
+          {a.first_row, fmt::format("paymentOption[{}].iuv", i), nn.error().message});
+      a.position.reset();
+      return;
+    }
+    o.iuv = nn->iuv;
+    o.nav = nn->nav;
+  }
+}
+
+// What the reader thread hands to the importing thread, in file order.
+struct ReadItem {
+  enum class Kind { kPosition, kFatal, kEnd } kind = Kind::kPosition;
+  AssembledPosition position;    // kPosition, checked by CheckPosition
+  std::vector<RowError> errors;  // kFatal: why the rest of the file is unreadable
+  std::int64_t rows = 0;         // data rows read so far
+  std::uint64_t bytes = 0;       // bytes read so far
+};
+
+// A bounded queue of chunks of ReadItems between the reader thread and the importing thread.
+class Handoff {
+ public:
+  // False when the consumer stopped (the reader then gives up).
+  bool Push(std::vector<ReadItem> chunk) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return stopped_ || chunks_.size() < kMaxChunks; });
+    if (stopped_) return false;
+    chunks_.push_back(std::move(chunk));
+    cv_.notify_all();
+    return true;
+  }
+  // False once the reader is done and everything was taken.
+  bool Pop(std::vector<ReadItem>& chunk) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return closed_ || !chunks_.empty(); });
+    if (chunks_.empty()) return false;
+    chunk = std::move(chunks_.front());
+    chunks_.pop_front();
+    cv_.notify_all();
+    return true;
+  }
+  void Close(std::exception_ptr failure) {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    failure_ = std::move(failure);
+    cv_.notify_all();
+  }
+  void Stop() {
+    std::lock_guard lock(mu_);
+    stopped_ = true;
+    chunks_.clear();
+    cv_.notify_all();
+  }
+  std::exception_ptr failure() {
+    std::lock_guard lock(mu_);
+    return failure_;
+  }
+
+  static constexpr std::size_t kChunkItems = 256;
+
+ private:
+  static constexpr std::size_t kMaxChunks = 16;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::vector<ReadItem>> chunks_;
+  bool closed_ = false, stopped_ = false;
+  std::exception_ptr failure_;
+};
+
+// The reader thread: parses, maps, assembles and checks positions while the importing thread
+// writes the previous batch (the two cores work at once). Never touches the database.
+void ReadPositions(import::PositionSource& source, const Entity& entity, TimePoint now,
+                   Handoff& handoff) {
+  std::exception_ptr failure;
+  try {
+    import::Assembler assembler;
+    std::vector<ReadItem> chunk;
+    std::int64_t rows = 0;
+    auto push = [&](ReadItem::Kind kind, std::optional<AssembledPosition> a,
+                    std::vector<RowError> errors = {}) {
+      ReadItem item;
+      item.kind = kind;
+      if (a) {
+        CheckPosition(*a, entity, now);
+        item.position = std::move(*a);
+      }
+      item.errors = std::move(errors);
+      item.rows = rows;
+      item.bytes = source.bytes_read();
+      chunk.push_back(std::move(item));
+      if (chunk.size() < Handoff::kChunkItems && kind == ReadItem::Kind::kPosition) return true;
+      return handoff.Push(std::exchange(chunk, {}));
+    };
+    for (;;) {
+      import::SourceItem item;
+      auto step = source.Next(item);
+      if (step == import::PositionSource::Step::kEnd) break;
+      if (step == import::PositionSource::Step::kFatal) {
+        // The rest of the file is unreadable: it counts as rejected as a whole.
+        if (auto last = assembler.Finish()) {
+          if (!push(ReadItem::Kind::kPosition, std::move(last))) break;
+        }
+        rows = std::max(rows, item.row);
+        push(ReadItem::Kind::kFatal, std::nullopt, std::move(item.mapped.errors));
+        break;
+      }
+      rows = std::max(rows, item.row);
+      if (auto done = assembler.Add(std::move(item))) {
+        if (!push(ReadItem::Kind::kPosition, std::move(done))) break;
+      }
+    }
+    if (auto last = assembler.Finish()) push(ReadItem::Kind::kPosition, std::move(last));
+    push(ReadItem::Kind::kEnd, std::nullopt);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  handoff.Close(std::move(failure));
+}
+
 struct Pending {
   std::int64_t first_row = 0;
   std::int64_t rows = 0;
@@ -122,40 +269,19 @@ class Importer {
         out_(out),
         now_(ctx.clock.Now()) {}
 
+  TimePoint now() const { return now_; }
+
+  // Takes a position checked by CheckPosition (the reader thread): rejects it or batches it.
   Status Add(AssembledPosition a) {
     ++out_.positions;
     if (!a.errors.empty() || !a.position) {
       Reject(a.rows, std::move(a.errors));
       return Ok();
     }
-    DebtPosition p = std::move(*a.position);
-    p.entity_id = entity_.id;
-    if (p.company_name.empty()) p.company_name = entity_.name;
-    for (PaymentOption& o : p.options) {
-      for (Transfer& t : o.transfers) {
-        if (t.entity_fiscal_code.empty()) t.entity_fiscal_code = entity_.fiscal_code;
-      }
-    }
-    Status valid = ValidatePosition(p, entity_.fiscal_code, now_);
-    if (!valid.ok()) {
-      Reject(a.rows, {{a.first_row, valid.error().field, valid.error().message}});
-      return Ok();
-    }
-    for (std::size_t i = 0; i < p.options.size(); ++i) {
-      PaymentOption& o = p.options[i];
-      if (o.iuv.empty()) continue;
-      auto nn = NoticeNumberFromIuv(o.iuv, 3, entity_.segregation_code);
-      if (!nn.ok()) {
-        Reject(a.rows,
-               {{a.first_row, fmt::format("paymentOption[{}].iuv", i), nn.error().message}});
-        return Ok();
-      }
-      o.iuv = nn->iuv;
-      o.nav = nn->nav;
-    }
+    DebtPosition& p = *a.position;
     if (batch_iupds_.count(p.iupd)) INCASSO_TRY(Flush());
     batch_iupds_.insert(p.iupd);
-    batch_.push_back({a.first_row, a.rows, std::move(p)});
+    batch_.push_back({a.first_row, a.rows, std::move(*a.position)});
     if (batch_.size() >= static_cast<std::size_t>(cmd_.batch_positions)) return Flush();
     return Ok();
   }
@@ -430,13 +556,13 @@ Result<ImportOutcome> ImportFile(AppContext& ctx, const Caller& caller, const Im
   auto writer = ctx.store.BeginBulkWrite(entity->id, cmd.dry_run);
   if (!writer.ok()) return writer.error();
   Importer importer(ctx, cmd, *entity, **writer, report.get(), out);
-  import::Assembler assembler;
   ImportProgress progress;
+  std::uint64_t bytes_done = 0;  // as far as the reader thread got
   progress.bytes_total = (*source)->bytes_total();
   auto report_progress = [&] {
     if (!cmd.on_progress) return;
     progress.rows = out.rows;
-    progress.bytes_done = (*source)->bytes_read();
+    progress.bytes_done = bytes_done;
     progress.created = out.created;
     progress.updated = out.updated;
     progress.unchanged = out.unchanged;
@@ -445,25 +571,32 @@ Result<ImportOutcome> ImportFile(AppContext& ctx, const Caller& caller, const Im
   };
   constexpr std::int64_t kProgressEvery = 10000;
   std::int64_t next_progress = kProgressEvery;
-  for (;;) {
-    import::SourceItem item;
-    auto step = (*source)->Next(item);
-    if (step == import::PositionSource::Step::kEnd) break;
-    if (step == import::PositionSource::Step::kFatal) {
-      // The rest of the file is unreadable: it counts as rejected as a whole.
-      if (auto last = assembler.Finish()) INCASSO_TRY(importer.Add(std::move(*last)));
-      importer.Reject(1, std::move(item.mapped.errors));
-      out.rows = std::max(out.rows, item.row);
-      break;
+  Handoff handoff;
+  std::thread reader([&] { ReadPositions(**source, *entity, importer.now(), handoff); });
+  auto consume = [&]() -> Status {
+    std::vector<ReadItem> chunk;
+    while (handoff.Pop(chunk)) {
+      for (ReadItem& item : chunk) {
+        out.rows = std::max(out.rows, item.rows);
+        bytes_done = item.bytes;
+        if (item.kind == ReadItem::Kind::kPosition) {
+          INCASSO_TRY(importer.Add(std::move(item.position)));
+        } else if (item.kind == ReadItem::Kind::kFatal) {
+          importer.Reject(1, std::move(item.errors));
+        }
+        if (out.rows >= next_progress) {
+          report_progress();
+          next_progress = (out.rows / kProgressEvery + 1) * kProgressEvery;
+        }
+      }
     }
-    out.rows = std::max(out.rows, item.row);
-    if (auto done = assembler.Add(std::move(item))) INCASSO_TRY(importer.Add(std::move(*done)));
-    if (out.rows >= next_progress) {
-      report_progress();
-      next_progress = (out.rows / kProgressEvery + 1) * kProgressEvery;
-    }
-  }
-  if (auto last = assembler.Finish()) INCASSO_TRY(importer.Add(std::move(*last)));
+    return Ok();
+  };
+  Status consumed = consume();
+  handoff.Stop();  // a failed write leaves the reader nothing to wait for
+  reader.join();
+  if (auto failure = handoff.failure()) std::rethrow_exception(failure);
+  INCASSO_TRY(consumed);
   INCASSO_TRY(importer.Flush());
   if (cmd.dry_run) {
     INCASSO_TRY((*writer)->Commit());  // read-only: ends the snapshot

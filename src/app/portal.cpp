@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 
 #include "app/positions.hpp"
 #include "core/money.hpp"
 #include "domain/fiscal_code.hpp"
+#include "domain/notice_number.hpp"
 #include "domain/payment.hpp"
 
 namespace incasso {
@@ -52,19 +54,20 @@ const char* ToString(NoticeState s) {
   return "unknown";
 }
 
+static Status CheckNoticeNumberInput(const std::string& nav) {
+  if (nav.empty()) return InvalidArgument("avviso", "is required");
+  if (nav.size() != 18 || !AllDigits(nav)) return InvalidArgument("avviso", "must be 18 digits");
+  if (nav.front() > '3') return InvalidArgument("avviso", "must start with 0, 1, 2 or 3");
+  return Ok();
+}
+
 Result<NoticeLookup> LookUpNotice(AppContext& ctx, const StationConfig& config,
                                   std::string_view entity_fiscal_code,
                                   std::string_view notice_number) {
   NoticeLookup out;
   out.notice_number = WithoutSpaces(notice_number);
   out.entity_fiscal_code = WithoutSpaces(entity_fiscal_code);
-  if (out.notice_number.empty()) return InvalidArgument("avviso", "is required");
-  if (out.notice_number.size() != 18 || !AllDigits(out.notice_number)) {
-    return InvalidArgument("avviso", "must be 18 digits");
-  }
-  if (out.notice_number.front() > '3') {
-    return InvalidArgument("avviso", "must start with 0, 1, 2 or 3");
-  }
+  INCASSO_TRY(CheckNoticeNumberInput(out.notice_number));
   if (out.entity_fiscal_code.empty()) return InvalidArgument("cf", "is required");
   if (auto st = ValidateLegalEntityFiscalCode(out.entity_fiscal_code, "cf"); !st.ok()) {
     return st.error();
@@ -107,6 +110,111 @@ Result<NoticeLookup> LookUpNotice(AppContext& ctx, const StationConfig& config,
   return out;
 }
 
+Result<NoticeLookup> LookUpNoticeByDebtor(AppContext& ctx, const StationConfig& config,
+                                          std::string_view debtor_fiscal_code,
+                                          std::string_view notice_number) {
+  NoticeLookup unknown;
+  unknown.notice_number = WithoutSpaces(notice_number);
+  INCASSO_TRY(CheckNoticeNumberInput(unknown.notice_number));
+  const std::string debtor = NormalizeFiscalCode(debtor_fiscal_code);
+  if (debtor.empty()) return InvalidArgument("cf", "is required");
+  INCASSO_TRY(ValidateFiscalCode(debtor, "cf"));
+
+  // A wrong check digit cannot be one of our notices: the same "unknown" as any other miss.
+  auto nav = ParseNoticeNumber(unknown.notice_number, "avviso");
+  if (!nav.ok()) return unknown;
+  auto intermediary = ctx.store.GetIntermediary();
+  if (!intermediary.ok()) {
+    return Unavailable("the service is not available", intermediary.error().ToText());
+  }
+  const int aux = intermediary->has_value() ? (*intermediary)->aux_digit : 3;
+  if (nav->aux_digit != aux || (aux != 3 && aux != 0)) return unknown;
+  auto entities = ctx.store.ListEntities();
+  if (!entities.ok()) return Unavailable("the service is not available", entities.error().ToText());
+  const Entity* owner = nullptr;
+  for (const Entity& e : *entities) {
+    const std::string& code = aux == 3 ? e.segregation_code : e.application_code;
+    const std::string& wanted = aux == 3 ? nav->segregation_code : nav->application_code;
+    if (code.empty() || code != wanted) continue;
+    if (owner != nullptr) return unknown;  // aux 0: an application code shared by several
+    owner = &e;
+  }
+  if (owner == nullptr || owner->status != EntityStatus::kActive) return unknown;
+  auto position = ctx.store.FindPositionByNoticeNumber(owner->id, unknown.notice_number);
+  if (!position.ok()) return Unavailable("the service is not available", position.error().ToText());
+  if (!position->has_value() || NormalizeFiscalCode((*position)->debtor.fiscal_code) != debtor) {
+    return unknown;
+  }
+  // The debtor's own notice: from here on the answer is the institution's look-up.
+  return LookUpNotice(ctx, config, owner->fiscal_code, unknown.notice_number);
+}
+
+Result<SpontaneousAmountForm> ParseSpontaneousAmountForm(const std::string& form_json) {
+  namespace json = boost::json;
+  SpontaneousAmountForm form;
+  if (form_json.empty()) return form;
+  json::error_code ec;
+  // Boost.JSON refuses nesting deeper than 32 levels (parse_options::max_depth): a hostile
+  // definition cannot exhaust the stack.
+  json::value doc = json::parse(form_json, ec);
+  if (ec || !doc.is_object()) return InvalidArgument("formJson", "must be a JSON object");
+  const json::object& root = doc.as_object();
+  auto str = [](const json::object& o, std::string_view key, const std::string& path,
+                std::string* out) -> Status {
+    const json::value* v = o.if_contains(key);
+    if (v == nullptr) return Ok();
+    if (!v->is_string() || v->as_string().size() > 200) {
+      return InvalidArgument(path + "." + std::string(key), "must be a text of at most 200 bytes");
+    }
+    *out = std::string(v->as_string());
+    return Ok();
+  };
+  auto integer = [](const json::object& o, std::string_view key, const std::string& path,
+                    std::int64_t* out) -> Status {
+    const json::value* v = o.if_contains(key);
+    if (v == nullptr) return Ok();
+    if (!v->is_int64()) return InvalidArgument(path + "." + std::string(key), "must be an integer");
+    *out = v->as_int64();
+    return Ok();
+  };
+  if (const json::value* opts = root.if_contains("amountOptions")) {
+    if (!opts->is_array() || opts->as_array().empty() || opts->as_array().size() > 20) {
+      return InvalidArgument("formJson.amountOptions", "must be an array of 1 to 20 options");
+    }
+    for (std::size_t i = 0; i < opts->as_array().size(); ++i) {
+      const std::string path = fmt::format("formJson.amountOptions[{}]", i);
+      if (!opts->as_array()[i].is_object()) return InvalidArgument(path, "must be an object");
+      const json::object& o = opts->as_array()[i].as_object();
+      AmountChoice a;
+      INCASSO_TRY(str(o, "label", path, &a.label));
+      INCASSO_TRY(str(o, "label_en", path, &a.label_en));
+      INCASSO_TRY(integer(o, "cents", path, &a.cents));
+      if (a.label.empty()) return InvalidArgument(path + ".label", "is required");
+      if (!CheckAmountCents(a.cents, "cents").ok()) {
+        return InvalidArgument(path + ".cents", "must be 1..99999999999 euro cents");
+      }
+      form.options.push_back(std::move(a));
+    }
+  }
+  if (const json::value* q = root.if_contains("quantity")) {
+    if (!q->is_object()) return InvalidArgument("formJson.quantity", "must be an object");
+    const json::object& o = q->as_object();
+    QuantityLimits rule;
+    INCASSO_TRY(str(o, "label", "formJson.quantity", &rule.label));
+    INCASSO_TRY(str(o, "label_en", "formJson.quantity", &rule.label_en));
+    INCASSO_TRY(integer(o, "min", "formJson.quantity", &rule.min));
+    INCASSO_TRY(integer(o, "max", "formJson.quantity", &rule.max));
+    if (rule.min < 1 || rule.max < rule.min || rule.max > 1000) {
+      return InvalidArgument("formJson.quantity", "needs 1 <= min <= max <= 1000");
+    }
+    form.quantity = std::move(rule);
+  }
+  if (form.quantity && !form.options.empty()) {
+    return InvalidArgument("formJson", "amountOptions and quantity exclude each other");
+  }
+  return form;
+}
+
 Result<DebtPosition> CreateSpontaneousPayment(AppContext& ctx, const Caller& caller,
                                               const SpontaneousPaymentCommand& cmd) {
   auto entity = ctx.store.FindEntityBySlug(cmd.entity_slug);
@@ -121,24 +229,39 @@ Result<DebtPosition> CreateSpontaneousPayment(AppContext& ctx, const Caller& cal
     return NotFound("no such service");
   }
   const Service& s = **service;
+  auto amount_form = ParseSpontaneousAmountForm(s.form_json);
+  if (!amount_form.ok()) return NotFound("no such service");  // a broken form is not offered
 
   std::int64_t amount = cmd.amount;
-  switch (s.amount_rule) {
-    case AmountRule::kFixed:
-      if (cmd.quantity < 1 || cmd.quantity > 1000) {
-        return InvalidArgument("quantity", "must be between 1 and 1000");
-      }
-      amount = s.amount_cents * cmd.quantity;
-      break;
-    case AmountRule::kRange:
-      if (amount < s.min_cents || amount > s.max_cents) {
-        return InvalidArgument("amount", fmt::format("must be between {} and {} euro",
-                                                     FormatAmountItalian(s.min_cents),
-                                                     FormatAmountItalian(s.max_cents)));
-      }
-      break;
-    case AmountRule::kFree:
-      break;
+  if (amount_form->quantity) {
+    const QuantityLimits& q = *amount_form->quantity;
+    if (cmd.quantity < q.min || cmd.quantity > q.max) {
+      return InvalidArgument("quantity", fmt::format("must be between {} and {}", q.min, q.max));
+    }
+    amount = s.amount_cents * cmd.quantity;
+  } else if (!amount_form->options.empty()) {
+    if (!cmd.amount_option || *cmd.amount_option >= amount_form->options.size()) {
+      return InvalidArgument("amountOption", "must be one of the service's amounts");
+    }
+    amount = amount_form->options[*cmd.amount_option].cents;
+  } else {
+    switch (s.amount_rule) {
+      case AmountRule::kFixed:
+        if (cmd.quantity < 1 || cmd.quantity > 1000) {
+          return InvalidArgument("quantity", "must be between 1 and 1000");
+        }
+        amount = s.amount_cents * cmd.quantity;
+        break;
+      case AmountRule::kRange:
+        if (amount < s.min_cents || amount > s.max_cents) {
+          return InvalidArgument("amount", fmt::format("must be between {} and {} euro",
+                                                       FormatAmountItalian(s.min_cents),
+                                                       FormatAmountItalian(s.max_cents)));
+        }
+        break;
+      case AmountRule::kFree:
+        break;
+    }
   }
   INCASSO_TRY(CheckAmountCents(amount, "amount"));
   if (cmd.metadata.size() > 10) return InvalidArgument("metadata", "at most 10 fields");

@@ -256,6 +256,9 @@ class Store {
   virtual Result<std::optional<Entity>> FindEntityByFiscalCode(std::string_view fiscal_code) = 0;
   virtual Result<std::optional<Entity>> FindEntityBySlug(std::string_view slug) = 0;
   virtual Result<std::vector<Entity>> ListEntities() = 0;
+  // The PNG printed on the entity's payment notices ("" = none); putting "" removes it.
+  virtual Status PutNoticeLogo(std::int64_t entity_id, std::string_view png, TimePoint now) = 0;
+  virtual Result<std::string> GetNoticeLogo(std::int64_t entity_id) = 0;
 
   // --- IBAN accounts and services, per entity ---
   virtual Result<IbanAccount> AddIbanAccount(std::int64_t entity_id, const IbanAccount& a) = 0;
@@ -444,6 +447,13 @@ class Store {
   // The entity's job with this id, if any.
   virtual Result<std::optional<ImportJob>> GetImportJob(std::int64_t entity_id,
                                                         std::int64_t id) = 0;
+  // The entity's jobs, newest first (highest id), skipping `offset` (>= 0), at most `limit`.
+  virtual Result<std::vector<ImportJob>> ListImportJobs(std::int64_t entity_id, int limit,
+                                                        int offset) = 0;
+  // Start-up recovery, across entities (the job runner lives in the serving process, so a job
+  // still queued or running when it starts belongs to a process that died): marks every such
+  // job failed with `error` and finished_at = now. Returns how many.
+  virtual Result<std::int64_t> FailUnfinishedImportJobs(std::string_view error, TimePoint now) = 0;
 
   // --- Payments search (/api/v1) ---
   // The entity's payment options matching `f`, newest position first (then option id).

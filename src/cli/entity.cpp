@@ -1,9 +1,12 @@
 // incasso entity add|list|show|update: the Region's staff manage creditor institutions.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <fstream>
 #include <map>
+#include <optional>
 
 #include "api/gpd_json.hpp"
+#include "app/documents.hpp"
 #include "app/entities.hpp"
 #include "cli/runtime.hpp"
 
@@ -15,6 +18,20 @@ struct EntityFlags {
   std::map<std::string, std::string> values;
   std::string status;
   std::string onboarding_date;
+  std::string notice_logo;  // a PNG file
+
+  // The --notice-logo file, read and validated before anything is written; nullopt if not given.
+  Result<std::optional<std::string>> NoticeLogo(CLI::App* cmd) const {
+    if (cmd->count("--notice-logo") == 0) return std::optional<std::string>();
+    if (notice_logo.empty()) return std::optional<std::string>(std::string());
+    std::ifstream in(notice_logo, std::ios::binary);
+    if (!in) return InvalidArgument("noticeLogo", "cannot read " + notice_logo);
+    std::string png(kNoticeLogoMaxBytes + 1, '\0');
+    in.read(png.data(), static_cast<std::streamsize>(png.size()));
+    png.resize(static_cast<std::size_t>(in.gcount()));
+    INCASSO_TRY(ValidateNoticeLogo(png, "noticeLogo"));
+    return std::optional<std::string>(std::move(png));
+  }
 
   void Register(CLI::App* cmd, bool fiscal_code_required) {
     auto* fc = cmd->add_option("--fiscal-code", values["fiscal-code"],
@@ -25,6 +42,12 @@ struct EntityFlags {
                              "application-code", "cbill-code", "postal-account", "station"}) {
       cmd->add_option(std::string("--") + name, values[name]);
     }
+    cmd->add_option("--notice-language", values["notice-language"],
+                    "second language of printed notices: it (Italian only), de, en, fr, sl");
+    cmd->add_option("--postal-authorization", values["postal-authorization"],
+                    "Poste authorization line on the postal slip (AUT. DB/...)");
+    cmd->add_option("--notice-logo", notice_logo,
+                    "PNG printed on payment notices (\"\" removes it)");
     cmd->add_option("--status", status, "active or suspended");
     cmd->add_option("--onboarding-date", onboarding_date, "YYYY-MM-DD (default: today)");
   }
@@ -55,6 +78,8 @@ struct EntityFlags {
         {"cbill-code", &Entity::cbill_code},
         {"postal-account", &Entity::postal_account},
         {"station", &Entity::station_id},
+        {"notice-language", &Entity::notice_language},
+        {"postal-authorization", &Entity::postal_authorization},
     };
     for (const auto& f : kFields) {
       if (given(f.flag)) e.*f.member = values.at(f.flag);
@@ -89,8 +114,16 @@ void AddEntityCommand(CLI::App& app, Globals& g, int& exit_code) {
     RunWithContext(g, exit_code, [&](AppContext& ctx) {
       Entity e;
       if (auto st = add_flags->Apply(add, e); !st.ok()) return Fail(st.error());
+      auto logo = add_flags->NoticeLogo(add);
+      if (!logo.ok()) return Fail(logo.error());
       auto created = AddEntity(ctx, Caller{"cli", {}}, e);
       if (!created.ok()) return Fail(created.error());
+      if (*logo && !logo->value().empty()) {
+        if (auto st = SetNoticeLogo(ctx, Caller{"cli", {}}, created->fiscal_code, **logo);
+            !st.ok()) {
+          return Fail(st.error());
+        }
+      }
       std::printf("%s\n", EntityToJson(*created).c_str());
       return 0;
     });
@@ -105,6 +138,14 @@ void AddEntityCommand(CLI::App& app, Globals& g, int& exit_code) {
       if (!current.ok()) return Fail(current.error());
       Entity e = *current;
       if (auto st = upd_flags->Apply(update, e); !st.ok()) return Fail(st.error());
+      auto logo = upd_flags->NoticeLogo(update);
+      if (!logo.ok()) return Fail(logo.error());
+      if (auto st = ValidateEntity(e); !st.ok()) return Fail(st.error());
+      if (*logo) {
+        if (auto st = SetNoticeLogo(ctx, Caller{"cli", {}}, e.fiscal_code, **logo); !st.ok()) {
+          return Fail(st.error());
+        }
+      }
       auto updated = UpdateEntity(ctx, Caller{"cli", {}}, e);
       if (!updated.ok()) return Fail(updated.error());
       std::printf("%s\n", EntityToJson(*updated).c_str());

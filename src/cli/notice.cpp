@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "app/documents.hpp"
+#include "app/notice_batches.hpp"
 #include "cli/runtime.hpp"
 #include "render/pdf_renderer.hpp"
 
@@ -20,6 +21,16 @@ namespace incasso::cli {
 namespace {
 
 class RenderAdapter final : public DocumentRenderer {
+  class Book final : public NoticeBookWriter {
+   public:
+    explicit Book(std::unique_ptr<render::NoticeBook> book) : book_(std::move(book)) {}
+    Status Add(const NoticeDocument& doc) override { return book_->Add(doc); }
+    Status Finish() override { return book_->Finish(); }
+
+   private:
+    std::unique_ptr<render::NoticeBook> book_;
+  };
+
  public:
   RenderAdapter() : renderer_(render::NewPdfRenderer()) {}
   Result<std::string> RenderNotice(const NoticeDocument& doc) const override {
@@ -28,7 +39,12 @@ class RenderAdapter final : public DocumentRenderer {
   Result<std::string> RenderReceipt(const ReceiptDocument& doc) const override {
     return renderer_->RenderReceipt(doc);
   }
-  render::PdfRenderer& pdf() const { return *renderer_; }
+  Result<std::unique_ptr<NoticeBookWriter>> StartBook(std::function<Status(std::string_view)> sink,
+                                                      TimePoint created_at) const override {
+    auto book = renderer_->StartBook(std::move(sink), created_at);
+    if (!book.ok()) return book.error();
+    return std::unique_ptr<NoticeBookWriter>(std::make_unique<Book>(std::move(*book)));
+  }
 
  private:
   std::unique_ptr<render::PdfRenderer> renderer_;
@@ -79,107 +95,6 @@ class OutputFile {
   std::uint64_t written_ = 0;
 };
 
-std::uint32_t Crc32(std::string_view data) {
-  static const std::array<std::uint32_t, 256> table = [] {
-    std::array<std::uint32_t, 256> t{};
-    for (std::uint32_t i = 0; i < 256; ++i) {
-      std::uint32_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) != 0 ? 0xEDB88320U ^ (c >> 1) : c >> 1;
-      t[i] = c;
-    }
-    return t;
-  }();
-  std::uint32_t crc = 0xFFFFFFFFU;
-  for (unsigned char b : data) crc = table[(crc ^ b) & 0xFF] ^ (crc >> 8);
-  return crc ^ 0xFFFFFFFFU;
-}
-
-// A ZIP archive of stored (uncompressed: PDFs are compressed already) entries, written entry by
-// entry; only the central directory (about 70 bytes per entry) is kept until Finish.
-class ZipWriter {
- public:
-  explicit ZipWriter(OutputFile& out) : out_(out) {}
-
-  Status Add(const std::string& name, std::string_view data) {
-    if (entries_.size() >= 0xFFFF) return InvalidArgument("notices", "more than 65535 files");
-    if (out_.written() + data.size() + 200 > 0xFFFFFFFFULL) {
-      return InvalidArgument("notices", "the archive would exceed 4 GiB; use filters");
-    }
-    Entry e{name, Crc32(data), static_cast<std::uint32_t>(data.size()),
-            static_cast<std::uint32_t>(out_.written())};
-    std::string h;
-    Put32(h, 0x04034b50);
-    Put16(h, 20);      // version needed
-    Put16(h, 0x0800);  // UTF-8 names
-    Put16(h, 0);       // stored
-    Put16(h, 0);       // time
-    Put16(h, 0x21);    // date 1980-01-01: fixed, archives are reproducible
-    Put32(h, e.crc);
-    Put32(h, e.size);
-    Put32(h, e.size);
-    Put16(h, static_cast<std::uint16_t>(name.size()));
-    Put16(h, 0);
-    h += name;
-    INCASSO_TRY(out_.Write(h));
-    INCASSO_TRY(out_.Write(data));
-    entries_.push_back(std::move(e));
-    return Ok();
-  }
-
-  Status Finish() {
-    const auto start = static_cast<std::uint32_t>(out_.written());
-    std::string cd;
-    for (const auto& e : entries_) {
-      Put32(cd, 0x02014b50);
-      Put16(cd, 20);
-      Put16(cd, 20);
-      Put16(cd, 0x0800);
-      Put16(cd, 0);
-      Put16(cd, 0);
-      Put16(cd, 0x21);
-      Put32(cd, e.crc);
-      Put32(cd, e.size);
-      Put32(cd, e.size);
-      Put16(cd, static_cast<std::uint16_t>(e.name.size()));
-      Put16(cd, 0);
-      Put16(cd, 0);
-      Put16(cd, 0);
-      Put16(cd, 0);
-      Put32(cd, 0);
-      Put32(cd, e.offset);
-      cd += e.name;
-    }
-    const auto cd_size = static_cast<std::uint32_t>(cd.size());
-    Put32(cd, 0x06054b50);
-    Put16(cd, 0);
-    Put16(cd, 0);
-    Put16(cd, static_cast<std::uint16_t>(entries_.size()));
-    Put16(cd, static_cast<std::uint16_t>(entries_.size()));
-    Put32(cd, cd_size);
-    Put32(cd, start);
-    Put16(cd, 0);
-    return out_.Write(cd);
-  }
-
- private:
-  struct Entry {
-    std::string name;
-    std::uint32_t crc;
-    std::uint32_t size;
-    std::uint32_t offset;
-  };
-  static void Put16(std::string& s, std::uint16_t v) {
-    s.push_back(static_cast<char>(v & 0xFF));
-    s.push_back(static_cast<char>(v >> 8));
-  }
-  static void Put32(std::string& s, std::uint32_t v) {
-    Put16(s, static_cast<std::uint16_t>(v & 0xFFFF));
-    Put16(s, static_cast<std::uint16_t>(v >> 16));
-  }
-  OutputFile& out_;
-  std::vector<Entry> entries_;
-};
-
 // "[#####.....]  1200/10000  412 rows/s  ETA 0:21" on stderr, redrawn at most 10 times a second,
 // only when stderr is a terminal.
 class ProgressBar {
@@ -216,7 +131,7 @@ class ProgressBar {
 
 struct CommonArgs {
   std::string entity;
-  std::string lang = "it";
+  std::string lang;  // empty: the entity's notice language
   std::string logo;
   std::string postal_auth;
   std::string output;
@@ -224,17 +139,18 @@ struct CommonArgs {
 
 Result<NoticeOptions> Options(const CommonArgs& a) {
   NoticeOptions o;
-  auto lang = ParseNoticeLanguage(a.lang);
-  if (!lang) return InvalidArgument("--lang", "must be it, de, en, fr or sl");
-  o.language = *lang;
+  if (!a.lang.empty()) {
+    auto lang = ParseNoticeLanguage(a.lang);
+    if (!lang) return InvalidArgument("--lang", "must be it, de, en, fr or sl");
+    o.language = *lang;
+  }
   if (!a.logo.empty()) {
     std::ifstream in(a.logo, std::ios::binary);
     if (!in) return InvalidArgument("--logo", "cannot read " + a.logo);
     std::ostringstream bytes;
     bytes << in.rdbuf();
     o.logo_png = bytes.str();
-    if (o.logo_png.size() > (4 << 20)) return InvalidArgument("--logo", "is larger than 4 MiB");
-    if (o.logo_png.rfind("\x89PNG", 0) != 0) return InvalidArgument("--logo", "is not a PNG file");
+    INCASSO_TRY(ValidateNoticeLogo(o.logo_png, "--logo"));
   }
   o.postal_authorization = a.postal_auth;
   return o;
@@ -244,10 +160,15 @@ void AddCommonOptions(CLI::App* cmd, CommonArgs& a, bool notice_options) {
   cmd->add_option("--entity", a.entity, "fiscal code of the creditor institution")->required();
   cmd->add_option("-o,--output", a.output, "file to write");
   if (notice_options) {
-    cmd->add_option("--lang", a.lang, "second language: it (Italian only), de, en, fr, sl");
-    cmd->add_option("--logo", a.logo, "the institution's logo (PNG)");
+    cmd->add_option("--lang", a.lang,
+                    "second language: it (Italian only), de, en, fr, sl (default: the "
+                    "institution's, see entity update --notice-language)");
+    cmd->add_option("--logo", a.logo,
+                    "logo PNG for this run (default: the institution's, entity update "
+                    "--notice-logo)");
     cmd->add_option("--postal-auth", a.postal_auth,
-                    "Poste authorization printed on the postal slip (AUT. DB/...)");
+                    "Poste authorization printed on the postal slip (AUT. DB/...; default: the "
+                    "institution's)");
   }
 }
 
@@ -351,7 +272,7 @@ void AddNoticeCommands(CLI::App& app, Globals& g, int& exit_code) {
       };
       Status run;
       if (ba->merged.empty()) {
-        ZipWriter zip(out);
+        ZipStreamWriter zip([&out](std::string_view bytes) { return out.Write(bytes); });
         run = ForEachNoticeDocument(
             ctx, ba->common.entity, filter, *options,
             [&](const DebtPosition& p, const NoticeDocument& doc) -> Status {
@@ -366,8 +287,8 @@ void AddNoticeCommands(CLI::App& app, Globals& g, int& exit_code) {
             progress);
         if (run.ok()) run = zip.Finish();
       } else {
-        auto book = renderer.pdf().StartBook(
-            [&out](std::string_view bytes) { return out.Write(bytes); }, ctx.clock.Now());
+        auto book = renderer.StartBook([&out](std::string_view bytes) { return out.Write(bytes); },
+                                       ctx.clock.Now());
         if (!book.ok()) return Fail(book.error());
         run = ForEachNoticeDocument(
             ctx, ba->common.entity, filter, *options,

@@ -9,6 +9,7 @@
 #include "api/document_routes.hpp"
 #include "api/export_routes.hpp"
 #include "api/import_routes.hpp"
+#include "api/notice_batch_routes.hpp"
 #include "api/gpd_routes.hpp"
 #include "api/v1_routes.hpp"
 #include "app/demo.hpp"
@@ -188,7 +189,11 @@ int Serve(const Globals& g, const ServeArgs& args) {
   AddDocumentRoutes(router, ctx, NewDocumentRenderer());
   AddApiV1Routes(router, ctx);
   AddExportRoutes(router, ctx);
-  auto import_jobs = AddImportRoutes(router, ctx);  // its worker stops at scope exit
+  ImportRouteOptions import_options;
+  import_options.upload_limit_bytes = static_cast<std::size_t>(config->http.upload_limit_bytes);
+  auto import_jobs = AddImportRoutes(router, ctx, import_options);  // worker stops at scope exit
+  auto notice_batches =
+      AddNoticeBatchRoutes(router, ctx, NewDocumentRenderer());  // stops at scope exit
 
   StationConfig configured{config->pagopa.broker_fiscal_code, config->pagopa.station_ids};
   auto station_config = soap::ResolveStationConfig(store, configured);
@@ -203,11 +208,23 @@ int Serve(const Globals& g, const ServeArgs& args) {
   portal_options.secret = config->portal.secret;
   portal_options.lookup_limit.per_minute = config->portal.lookup_per_minute;
   portal_options.lookup_limit.burst = config->portal.lookup_burst;
+  {
+    auto proxies = web::TrustedProxies::Parse(config->portal.trusted_proxies);
+    if (!proxies.ok()) return Fail(proxies.error());
+    portal_options.trusted_proxies = std::move(*proxies);
+  }
   portal_options.station = *station_config;
   portal_options.documents = NewDocumentRenderer();
   auto portal = web::AddPortal(router, ctx, portal_options);
 
-  auto server = http::StartServer(ToServerOptions(config->http),
+  http::ServerOptions server_options = ToServerOptions(config->http);
+  server_options.body_limit_for = [&router](std::string_view method, std::string_view path) {
+    return router.BodyLimit(method, path);  // the import upload's http.upload_limit_bytes
+  };
+  server_options.body_too_large = [&router](const http::Request& head, std::size_t limit) {
+    return router.BodyTooLarge(head, limit);
+  };
+  auto server = http::StartServer(server_options,
                                   [&router](const http::Request& r) { return router.Handle(r); });
   if (!server.ok()) return Fail(server.error());
   std::printf("incasso %s is listening on http://%s:%u/ (database: %s); stop with Ctrl-C\n",

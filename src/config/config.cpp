@@ -1,6 +1,7 @@
 #include "config/config.hpp"
 
 #include <fmt/format.h>
+#include <arpa/inet.h>
 #include <toml++/toml.h>
 
 #include <cctype>
@@ -35,6 +36,8 @@ const std::vector<IntKey>& IntKeys() {
       {"http", "threads", [](Config& c) { return &c.http.threads; }, 0, 256},
       {"http", "body_limit_bytes", [](Config& c) { return &c.http.body_limit_bytes; }, 1024,
        1LL << 30},
+      {"http", "upload_limit_bytes", [](Config& c) { return &c.http.upload_limit_bytes; }, 1024,
+       4LL << 30},
       {"http", "read_timeout_ms", [](Config& c) { return &c.http.read_timeout_ms; }, 1, 3600000},
       {"http", "write_timeout_ms", [](Config& c) { return &c.http.write_timeout_ms; }, 1, 3600000},
       {"http", "idle_timeout_ms", [](Config& c) { return &c.http.idle_timeout_ms; }, 1, 3600000},
@@ -117,6 +120,26 @@ Status CheckRange(const std::string& origin, const IntKey& k, std::int64_t v) {
   return Ok();
 }
 
+// "192.0.2.1", "10.0.0.0/8", "2001:db8::/32": what the portal's TrustedProxies accepts.
+bool IsIpOrCidr(std::string_view entry) {
+  std::string ip(entry.substr(0, entry.find('/')));
+  int max = 0;
+  unsigned char buf[16];
+  if (inet_pton(AF_INET, ip.c_str(), buf) == 1) {
+    max = 32;
+  } else if (inet_pton(AF_INET6, ip.c_str(), buf) == 1) {
+    max = 128;
+  } else {
+    return false;
+  }
+  if (entry.find('/') == std::string_view::npos) return true;
+  std::string_view bits = entry.substr(entry.find('/') + 1);
+  int n = 0;
+  auto [ptr, ec] = std::from_chars(bits.data(), bits.data() + bits.size(), n);
+  return !bits.empty() && bits.size() <= 3 && ec == std::errc() &&
+         ptr == bits.data() + bits.size() && n >= 0 && n <= max;
+}
+
 Status Validate(const Config& c) {
   const std::string& url = c.database.url;
   const bool sqlite = url.rfind("sqlite:", 0) == 0;
@@ -162,6 +185,12 @@ Status Validate(const Config& c) {
   }
   if (!c.portal.secret.empty() && c.portal.secret.size() < 32) {
     return KeyError("config", "portal.secret", "must be at least 32 characters (or empty)");
+  }
+  for (const auto& entry : c.portal.trusted_proxies) {
+    if (!IsIpOrCidr(entry)) {
+      return KeyError("config", "portal.trusted_proxies",
+                      "'" + entry + "' is not an IP address or CIDR network (e.g. 10.0.0.0/8)");
+    }
   }
   if (c.pagopa.soap_path.empty() || c.pagopa.soap_path.front() != '/') {
     return KeyError("config", "pagopa.soap_path",
@@ -236,6 +265,17 @@ Result<Config> ParseConfig(const std::string& toml_text, const std::string& orig
           config.pagopa.station_ids.push_back(*v);
         }
       }
+      if (section == "portal" && key.str() == "trusted_proxies") {
+        found = true;
+        const toml::array* arr = node.as_array();
+        if (arr == nullptr) return KeyError(origin, full, "must be an array of strings");
+        config.portal.trusted_proxies.clear();
+        for (const auto& item : *arr) {
+          auto v = item.value_exact<std::string>();
+          if (!v) return KeyError(origin, full, "must be an array of strings");
+          config.portal.trusted_proxies.push_back(*v);
+        }
+      }
       if (!found) return KeyError(origin, full, "unknown key");
     }
   }
@@ -258,6 +298,9 @@ Result<Config> ParseConfig(const std::string& toml_text, const std::string& orig
     if (auto v = env(EnvName(k.section, k.name))) *k.get(config) = *v;
   }
   if (auto v = env("INCASSO_PAGOPA_STATION_IDS")) config.pagopa.station_ids = SplitList(*v);
+  if (auto v = env("INCASSO_PORTAL_TRUSTED_PROXIES")) {
+    config.portal.trusted_proxies = SplitList(*v);
+  }
   INCASSO_TRY(Validate(config));
   return config;
 }

@@ -18,6 +18,9 @@ struct HttpConfig {
   std::int64_t port = 8080;
   std::int64_t threads = 0;  // 0 = four per core (see config/incasso.example.toml)
   std::int64_t body_limit_bytes = 1048576;
+  // Body limit of the import upload route (POST .../imports) only; other routes keep
+  // body_limit_bytes. The upload is held in memory while it arrives.
+  std::int64_t upload_limit_bytes = 268435456;  // 256 MiB
   std::int64_t read_timeout_ms = 10000;
   std::int64_t write_timeout_ms = 10000;
   std::int64_t idle_timeout_ms = 30000;
@@ -64,6 +67,9 @@ struct PortalConfig {
   std::string secret;        // HMAC key of CSRF tokens and cart cookies; "" = random per process
   std::int64_t lookup_per_minute = 20;  // notice look-ups per client IP and minute
   std::int64_t lookup_burst = 10;       // look-ups a client may make at once
+  // Reverse proxies (IPs or CIDR networks) whose X-Forwarded-For names the client; empty = none.
+  // env INCASSO_PORTAL_TRUSTED_PROXIES: comma-separated.
+  std::vector<std::string> trusted_proxies;
 };
 
 struct Config {

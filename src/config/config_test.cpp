@@ -127,6 +127,28 @@ TEST(ConfigTest, PagopaSection) {
   EXPECT_NE(broker.error().message.find("pagopa.broker_fiscal_code"), std::string::npos);
 }
 
+TEST(ConfigTest, PortalTrustedProxies) {
+  auto none = ParseConfig("", "site.toml", FakeEnv({}));
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_TRUE(none->portal.trusted_proxies.empty());
+  auto c = ParseConfig("[portal]\ntrusted_proxies = [\"10.0.0.0/8\", \"2001:db8::1\"]\n",
+                       "site.toml", FakeEnv({}));
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->portal.trusted_proxies, (std::vector<std::string>{"10.0.0.0/8", "2001:db8::1"}));
+  auto env = ParseConfig("", "site.toml",
+                         FakeEnv({{"INCASSO_PORTAL_TRUSTED_PROXIES", "127.0.0.1, ::1/128"}}));
+  ASSERT_TRUE(env.ok()) << env.error().message;
+  EXPECT_EQ(env->portal.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1/128"}));
+  for (const char* bad : {"[\"proxy.example\"]", "[\"10.0.0.0/33\"]", "[\"10.0.0.0/\"]",
+                          "\"10.0.0.1\"", "[1]"}) {
+    auto b = ParseConfig(std::string("[portal]\ntrusted_proxies = ") + bad + "\n", "site.toml",
+                         FakeEnv({}));
+    ASSERT_FALSE(b.ok()) << bad;
+    EXPECT_NE(b.error().message.find("portal.trusted_proxies"), std::string::npos)
+        << b.error().message;
+  }
+}
+
 TEST(ConfigTest, MissingFileIsReported) {
   auto c = LoadConfig("/nonexistent/incasso.toml", FakeEnv({}));
   ASSERT_FALSE(c.ok());

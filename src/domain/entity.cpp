@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include "core/money.hpp"
@@ -110,6 +111,42 @@ Status ValidateEntity(const Entity& e) {
     return InvalidArgument("postalAccount", "must be up to 12 digits");
   }
   INCASSO_TRY(CheckLength(e.station_id, 35, "stationId", false));
+  static constexpr std::string_view kNoticeLanguages[] = {"it", "de", "en", "fr", "sl"};
+  if (std::find(std::begin(kNoticeLanguages), std::end(kNoticeLanguages), e.notice_language) ==
+      std::end(kNoticeLanguages)) {
+    return InvalidArgument("noticeLanguage", "must be it (Italian only), de, en, fr or sl");
+  }
+  INCASSO_TRY(CheckLength(e.postal_authorization, 100, "postalAuthorization", false));
+  if (e.postal_authorization.find_first_of("\r\n\t") != std::string::npos) {
+    return InvalidArgument("postalAuthorization", "must be one line");
+  }
+  return Ok();
+}
+
+Status ValidateNoticeLogo(std::string_view png, std::string_view field) {
+  const std::string f(field);
+  if (png.size() > kNoticeLogoMaxBytes) {
+    return InvalidArgument(f,
+                           "is larger than " + std::to_string(kNoticeLogoMaxBytes / 1024) + " KiB");
+  }
+  // Signature, then the IHDR chunk: length 13, type, width, height (big-endian).
+  static constexpr std::string_view kSignature("\x89PNG\r\n\x1a\n", 8);
+  if (png.size() < 8 + 8 + 13 + 4 || png.substr(0, 8) != kSignature ||
+      png.substr(12, 4) != "IHDR") {
+    return InvalidArgument(f, "is not a PNG image");
+  }
+  auto be32 = [&](std::size_t at) {
+    std::uint32_t v = 0;
+    for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(png[at + i]);
+    return v;
+  };
+  if (be32(8) != 13) return InvalidArgument(f, "is not a PNG image");
+  const std::uint32_t width = be32(16);
+  const std::uint32_t height = be32(20);
+  if (width < 16 || height < 16 || width > 2000 || height > 2000) {
+    return InvalidArgument(f, "must be 16 to 2000 pixels wide and high, not " +
+                                  std::to_string(width) + "x" + std::to_string(height));
+  }
   return Ok();
 }
 

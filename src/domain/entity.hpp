@@ -53,10 +53,17 @@ struct Entity {
   std::string station_id;        // idStation serving this entity
   EntityStatus status = EntityStatus::kActive;
   Date onboarding_date{};
+  // How its payment notices are printed (the logo PNG is stored apart: Store::GetNoticeLogo).
+  std::string notice_language = "it";  // second language: it (none), de, en, fr, sl
+  std::string postal_authorization;    // Poste's "AUT. DB/..." line on the postal slip
 };
 
 // Checks what an operator enters: every error names the field (JSON-style name).
 Status ValidateEntity(const Entity& e);
+// The logo printed on payment notices: a PNG (signature and IHDR checked) of at most
+// kNoticeLogoMaxBytes, 16..2000 pixels a side. Errors name `field`.
+inline constexpr std::size_t kNoticeLogoMaxBytes = 512 * 1024;
+Status ValidateNoticeLogo(std::string_view png, std::string_view field = "noticeLogo");
 // "[a-z0-9-]{2,60}", no leading/trailing dash.
 Status ValidateSlug(std::string_view slug, std::string_view field = "slug");
 

@@ -46,7 +46,7 @@ bool Better(const std::vector<bool>& a_param, const std::vector<std::string>& a_
 
 }  // namespace
 
-void Router::Add(std::string method, std::string pattern, Handler handler) {
+void Router::Add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
   if (method.empty() || !handler) throw std::invalid_argument("route needs a method and a handler");
   if (pattern.empty() || pattern[0] != '/') {
     throw std::invalid_argument("route pattern must start with '/': " + pattern);
@@ -84,17 +84,16 @@ void Router::Add(std::string method, std::string pattern, Handler handler) {
   route.method = std::move(method);
   route.pattern = std::move(pattern);
   route.handler = std::move(handler);
+  route.options = options;
   routes_.push_back(std::move(route));
 }
 
-Response Router::Handle(Request request) const {
-  std::vector<std::string_view> segments;
-  if (!request.path.empty() && request.path[0] == '/') segments = SplitPath(request.path);
-
-  const bool head = request.method == "HEAD";
+const Router::Route* Router::Match(std::string_view method,
+                                   const std::vector<std::string_view>& segments,
+                                   std::set<std::string>& allowed, bool& head_as_get) const {
+  const bool head = method == "HEAD";
   const Route* best = nullptr;      // best route for the request's method
   const Route* best_get = nullptr;  // best GET route, for HEAD
-  std::set<std::string> allowed;
   for (const Route& r : routes_) {
     if (r.segments.size() != segments.size()) continue;
     bool match = true;
@@ -109,7 +108,7 @@ Response Router::Handle(Request request) const {
     }
     if (!match) continue;
     allowed.insert(r.method);
-    if (r.method == request.method &&
+    if (r.method == method &&
         (!best || Better(r.is_param, r.suffix, best->is_param, best->suffix))) {
       best = &r;
     }
@@ -118,13 +117,52 @@ Response Router::Handle(Request request) const {
       best_get = &r;
     }
   }
+  head_as_get = best == nullptr && best_get != nullptr;
+  return head_as_get ? best_get : best;
+}
+
+std::optional<std::size_t> Router::BodyLimit(std::string_view method, std::string_view path) const {
+  if (path.empty() || path[0] != '/') return std::nullopt;
+  std::set<std::string> allowed;
+  bool head_as_get = false;
+  const Route* r = Match(method, SplitPath(path), allowed, head_as_get);
+  if (r == nullptr) return std::nullopt;
+  return r->options.body_limit_bytes;
+}
+
+Response Router::BodyTooLarge(Request head, std::size_t limit) const {
+  std::vector<std::string_view> segments;
+  if (!head.path.empty() && head.path[0] == '/') segments = SplitPath(head.path);
+  std::set<std::string> allowed;
+  bool head_as_get = false;
+  const Route* r = segments.empty() ? nullptr : Match(head.method, segments, allowed, head_as_get);
+  if (r != nullptr && r->options.too_large) {
+    head.path_params.clear();
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+      if (r->is_param[i]) {
+        head.path_params[r->segments[i]] =
+            std::string(segments[i].substr(0, segments[i].size() - r->suffix[i].size()));
+      }
+    }
+    return r->options.too_large(head, limit);
+  }
+  return ProblemJson(413, "Payload Too Large",
+                     "The request body exceeds the limit of " + std::to_string(limit) + " bytes.",
+                     head.request_id);
+}
+
+Response Router::Handle(Request request) const {
+  std::vector<std::string_view> segments;
+  if (!request.path.empty() && request.path[0] == '/') segments = SplitPath(request.path);
+
+  std::set<std::string> allowed;
+  bool head_as_get = false;
+  const Route* best = Match(request.method, segments, allowed, head_as_get);
 
   if (allowed.empty()) {
     return ProblemJson(404, "Not Found", "No resource matches the request path.",
                        request.request_id);
   }
-  const bool head_as_get = best == nullptr && best_get != nullptr;
-  if (head_as_get) best = best_get;
   if (best == nullptr) {
     if (allowed.count("GET")) allowed.insert("HEAD");
     std::string allow;

@@ -153,6 +153,22 @@ TEST(RouterTest, ParameterWithSuffixMatchesItsExtensionOnly) {
   EXPECT_THROW(router.Add("GET", "/r/{x}.{y}", Echo("")), std::invalid_argument);
 }
 
+TEST(RouterTest, BodyLimitIsThatOfTheRouteThatWouldRun) {
+  Router router;
+  RouteOptions upload;
+  upload.body_limit_bytes = 1 << 20;
+  router.Add("POST", "/orgs/{id}/imports", Echo("upload"), upload);
+  router.Add("POST", "/orgs/{id}/other", Echo("other"));
+  router.Add("GET", "/orgs/{id}/imports", Echo("list"));
+  EXPECT_EQ(router.BodyLimit("POST", "/orgs/7/imports"), std::optional<std::size_t>(1 << 20));
+  EXPECT_EQ(router.BodyLimit("POST", "/orgs/7/other"), std::nullopt);      // server default
+  EXPECT_EQ(router.BodyLimit("GET", "/orgs/7/imports"), std::nullopt);     // other method
+  EXPECT_EQ(router.BodyLimit("PUT", "/orgs/7/imports"), std::nullopt);     // 405 route
+  EXPECT_EQ(router.BodyLimit("POST", "/orgs/7/imports/x"), std::nullopt);  // 404
+  EXPECT_EQ(router.BodyLimit("POST", ""), std::nullopt);
+  EXPECT_EQ(router.Handle(MakeRequest("POST", "/orgs/7/imports")).body, "upload id=7");
+}
+
 TEST(RouterTest, HandlerExceptionsPropagate) {
   Router router;
   router.Add("GET", "/boom", [](const Request&) -> Response { throw std::runtime_error("x"); });

@@ -155,6 +155,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(beast::error_code ec, std::size_t n);
   void OnRead(beast::error_code ec, std::size_t n);
   void HandleRequest();
+  void SendTooLarge();
   Response CallHandler(const Request& request);
   void SendError(int status, std::string_view title, std::string detail,
                  bool request_line_parsed = false);
@@ -178,6 +179,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool first_request_ = true;
   bool stopping_ = false;
   bool keep_alive_ = false;
+  std::size_t body_limit_ = 0;  // of the request being read
   // Access-log data of the request being answered.
   std::string request_id_;
   std::string method_;
@@ -307,7 +309,10 @@ void Session::ReadNext() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
       options_.header_limit_bytes, std::numeric_limits<std::uint32_t>::max())));
-  parser_->body_limit(options_.body_limit_bytes);
+  // No limit while the header is read: OnHeader picks the request's limit and applies it before
+  // any body byte is read (Beast would otherwise reject a Content-Length over the default here).
+  parser_->body_limit(boost::none);
+  body_limit_ = options_.body_limit_bytes;
   if (buffer_.size() > 0) return ReadRequest();  // a pipelined request is already here
   state_ = State::kIdle;
   stream_.expires_after(first_request_ ? options_.read_timeout : options_.idle_timeout);
@@ -331,8 +336,21 @@ void Session::ReadRequest() {
 }
 
 void Session::OnHeader(beast::error_code ec, std::size_t n) {
-  if (ec || state_ == State::kClosed || parser_->is_done()) return OnRead(ec, n);
+  if (ec || state_ == State::kClosed) return OnRead(ec, n);
   const auto& header = parser_->get();
+  if (options_.body_limit_for) {
+    Request r;
+    if (SetTarget(header.target(), r).ok()) {
+      if (auto limit = options_.body_limit_for(header.method_string(), r.path)) {
+        body_limit_ = *limit;
+      }
+    }
+  }
+  if (const auto length = parser_->content_length(); length && *length > body_limit_) {
+    return OnRead(bhttp::error::body_limit, 0);  // before reading (or inviting) the body
+  }
+  parser_->body_limit(body_limit_);
+  if (parser_->is_done()) return OnRead(ec, n);
   const auto read_body = [self = shared_from_this()](beast::error_code e, std::size_t) {
     if (e) return self->OnRead(e, 0);
     bhttp::async_read(self->stream_, self->buffer_, *self->parser_,
@@ -353,8 +371,9 @@ void Session::OnRead(beast::error_code ec, std::size_t /*n*/) {
   method_.clear();
   path_.clear();
   if (ec == bhttp::error::body_limit) {
+    if (options_.body_too_large) return SendTooLarge();
     return SendError(413, "Payload Too Large",
-                     fmt::format("The request body exceeds {} bytes.", options_.body_limit_bytes),
+                     fmt::format("The request body exceeds the limit of {} bytes.", body_limit_),
                      /*request_line_parsed=*/true);
   }
   if (ec == bhttp::error::header_limit) {
@@ -388,6 +407,37 @@ void Session::SendError(int status, std::string_view title, std::string detail,
     request_id_ = NewRequestId();
   }
   Send(ProblemJson(status, title, detail, request_id_), 11, /*keep_alive=*/false, /*head=*/false);
+}
+
+// The header is complete (the limit is applied once it is): the handler's renderer gets it.
+void Session::SendTooLarge() {
+  const auto& in = parser_->get();
+  Request head;
+  head.method = std::string(in.method_string());
+  head.remote_address = remote_;
+  for (const auto& field : in) {
+    head.headers.emplace_back(ToLower(field.name_string()), std::string(field.value()));
+  }
+  head.request_id = ChooseRequestId(in["X-Request-Id"]);
+  request_id_ = head.request_id;
+  method_ = head.method;
+  Response response;
+  if (SetTarget(in.target(), head).ok()) {
+    path_ = head.path;
+    try {
+      response = options_.body_too_large(head, body_limit_);
+    } catch (const std::exception& e) {
+      LogEvent(Level::kError, "http_handler_exception",
+               {{"request_id", request_id_}, {"path", path_}, {"error", e.what()}});
+      response = {};
+    }
+  }
+  if (response.status != 413) {
+    response = ProblemJson(
+        413, "Payload Too Large",
+        fmt::format("The request body exceeds the limit of {} bytes.", body_limit_), request_id_);
+  }
+  Send(std::move(response), 11, /*keep_alive=*/false, /*head=*/false);
 }
 
 void Session::HandleRequest() {

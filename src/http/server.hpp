@@ -11,8 +11,11 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/result.hpp"
 #include "http/message.hpp"
@@ -23,7 +26,19 @@ struct ServerOptions {
   std::string host = "127.0.0.1";  // address or host name to listen on
   std::uint16_t port = 8080;       // 0 = ephemeral (see Server::port())
   int threads = 0;                 // I/O threads, which also run the handler; 0 = hardware threads
-  std::size_t body_limit_bytes = 1 << 20;     // larger bodies get 413
+  std::size_t body_limit_bytes = 1 << 20;  // larger bodies get 413
+  // Optional per-request body limit, asked once the request header is read and before any of
+  // the body is (e.g. Router::BodyLimit, so that an upload route accepts more than the rest):
+  // (method, percent-decoded path) -> the limit, nullopt = body_limit_bytes. Called on I/O
+  // threads, concurrently: must be thread-safe and cheap. A body over the limit gets 413 as soon
+  // as its Content-Length shows it (before reading it), or when a chunked body passes it.
+  // The body is held in memory while read: a server needs up to (concurrent requests x limit).
+  std::function<std::optional<std::size_t>(std::string_view method, std::string_view path)>
+      body_limit_for;
+  // Optional renderer of that 413 (e.g. Router::BodyTooLarge, for the route's error shape): gets
+  // the request without its body and the limit. Empty: a ProblemJson naming the limit. Same
+  // threading contract as body_limit_for; an exception becomes that default.
+  std::function<Response(const Request& head, std::size_t limit)> body_too_large;
   std::size_t header_limit_bytes = 16 << 10;  // larger request line + headers get 431
   // From the first byte of a request until it is fully read (bounds slow-loris clients).
   std::chrono::milliseconds read_timeout{10000};

@@ -345,6 +345,65 @@ TEST_F(ServerTest, BodyOverLimitIs413AndConnectionCloses) {
   EXPECT_EQ(res->result_int(), 413);
 }
 
+TEST_F(ServerTest, PerRouteBodyLimitIsChosenFromTheHeaderBeforeTheBody) {
+  RouteOptions upload;
+  upload.body_limit_bytes = 8192;
+  upload.too_large = [](const Request& head, std::size_t limit) {
+    return ProblemJson(413, "Too Large", "route limit " + std::to_string(limit) + " " + head.path,
+                       head.request_id);
+  };
+  router_.Add(
+      "POST", "/upload",
+      [](const Request& r) { return TextResponse(200, std::to_string(r.body.size())); }, upload);
+  ServerOptions options;
+  options.body_limit_bytes = 1024;
+  options.body_limit_for = [this](std::string_view method, std::string_view path) {
+    return router_.BodyLimit(method, path);
+  };
+  options.body_too_large = [this](const Request& head, std::size_t limit) {
+    return router_.BodyTooLarge(head, limit);
+  };
+  Start(options);
+
+  // The upload route takes more than the default, up to its own limit.
+  Client ok(server_->port());
+  ok.Write("POST /upload HTTP/1.1\r\nHost: test\r\nContent-Length: 8192\r\n\r\n" +
+           std::string(8192, 'x'));
+  auto res = ok.Read();
+  ASSERT_TRUE(res) << ok.error().message();
+  EXPECT_EQ(res->result_int(), 200);
+  EXPECT_EQ(res->body(), "8192");
+
+  // Other routes keep the default.
+  Client other(server_->port());
+  other.Write("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 2048\r\n\r\n" +
+              std::string(2048, 'x'));
+  res = other.Read();
+  ASSERT_TRUE(res) << other.error().message();
+  EXPECT_EQ(res->result_int(), 413);
+  EXPECT_NE(res->body().find("1024 bytes"), std::string::npos) << res->body();
+
+  // Over the route's limit: 413 naming it, answered from the header (no 100 Continue, no body
+  // read), and a chunked body is cut at the same limit.
+  Client big(server_->port());
+  big.Write(
+      "POST /upload HTTP/1.1\r\nHost: test\r\nExpect: 100-continue\r\nContent-Length: "
+      "8193\r\n\r\n");
+  res = big.Read();
+  ASSERT_TRUE(res) << big.error().message();
+  EXPECT_EQ(res->result_int(), 413);
+  EXPECT_EQ((*res)[bhttp::field::content_type], "application/problem+json");
+  EXPECT_NE(res->body().find("route limit 8192 /upload"), std::string::npos) << res->body();
+
+  Client chunked(server_->port());
+  const std::string chunk = "1000\r\n" + std::string(4096, 'x') + "\r\n";
+  chunked.Write("POST /upload HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                chunk + chunk + chunk + "0\r\n\r\n");
+  res = chunked.Read();
+  ASSERT_TRUE(res) << chunked.error().message();
+  EXPECT_EQ(res->result_int(), 413);
+}
+
 TEST_F(ServerTest, ExpectContinueGetsAnInterimResponse) {
   Start();
   Client client(server_->port());

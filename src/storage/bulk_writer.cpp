@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <deque>
 #include <map>
+#include <span>
 #include <string>
 #include <unordered_map>
 
@@ -12,7 +14,6 @@
 namespace incasso::storage {
 namespace {
 
-constexpr std::size_t kSqliteRowsPerStatement = 1;
 // PRAGMA cache_size of an importing SQLite connection, in KiB (negative: a size, not pages).
 constexpr int kSqliteImportCacheKib = -160 * 1024;
 
@@ -46,39 +47,72 @@ std::vector<Metadata> MetadataFrom(const std::optional<std::string>& text) {
   return out;
 }
 
-// A table's rows to insert, column-major names and row-major values.
-struct Batch {
-  const char* table;
-  std::vector<const char*> columns;
-  std::vector<const char*> pg_types;  // per column: "bigint" or "text"
-  std::vector<SqlValue> values;       // rows * columns.size()
+// Column lists of the three tables a position is stored in.
+constexpr const char* kPositionColumns[] = {"id",
+                                            "entity_id",
+                                            "iupd",
+                                            "debtor_type",
+                                            "debtor_fiscal_code",
+                                            "debtor_full_name",
+                                            "debtor_street_name",
+                                            "debtor_civic_number",
+                                            "debtor_postal_code",
+                                            "debtor_city",
+                                            "debtor_province",
+                                            "debtor_region",
+                                            "debtor_country",
+                                            "debtor_email",
+                                            "debtor_phone",
+                                            "company_name",
+                                            "office_name",
+                                            "validity_date",
+                                            "switch_to_expired",
+                                            "pay_stand_in",
+                                            "status",
+                                            "version",
+                                            "created_at",
+                                            "updated_at",
+                                            "publish_date",
+                                            "payment_date"};
+constexpr const char* kOptionColumns[] = {
+    "id",     "position_id", "entity_id",          "iuv",      "nav",
+    "amount", "description", "is_partial_payment", "due_date", "retention_date",
+    "fee",    "status",      "payment_date",       "metadata"};
+constexpr const char* kTransferColumns[] = {"option_id",
+                                            "id_transfer",
+                                            "amount",
+                                            "entity_fiscal_code",
+                                            "remittance_information",
+                                            "category",
+                                            "iban",
+                                            "postal_iban",
+                                            "stamp_hash_document",
+                                            "stamp_type",
+                                            "stamp_provincial_residence",
+                                            "company_name",
+                                            "metadata"};
 
-  std::size_t rows() const { return columns.empty() ? 0 : values.size() / columns.size(); }
+// A table's rows to insert, row-major. The cells borrow their text from the positions being
+// inserted or from `owned` (texts made for this batch), so a batch must not outlive either.
+struct Batch {
+  Batch(std::string_view t, std::span<const char* const> c) : table(t), columns(c) {}
+
+  std::string_view table;
+  std::span<const char* const> columns;
+  std::vector<SqlCell> values;
+  std::deque<std::string> owned;  // a deque: growing it does not move the strings
+
+  std::optional<TimePoint> last_time;  // TimeCell's last text, owned[last_time_at]
+  std::size_t last_time_at = 0;
+
+  SqlCell Own(std::string text) { return std::string_view(owned.emplace_back(std::move(text))); }
+  SqlRows Rows() const { return {table, columns, values}; }
 };
 
-// PostgreSQL array literal of one column of the batch: {"a","b",NULL}.
-std::string PgArray(const Batch& b, std::size_t col) {
-  std::string out = "{";
-  const std::size_t n = b.columns.size();
-  for (std::size_t r = 0; r < b.rows(); ++r) {
-    if (r) out += ',';
-    const SqlValue& v = b.values[r * n + col];
-    if (std::holds_alternative<std::monostate>(v)) {
-      out += "NULL";
-    } else if (const auto* i = std::get_if<std::int64_t>(&v)) {
-      out += std::to_string(*i);
-    } else {
-      out += '"';
-      for (char c : std::get<std::string>(v)) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-      }
-      out += '"';
-    }
-  }
-  out += '}';
-  return out;
-}
+SqlCell Cell(std::string_view s) { return s; }
+SqlCell Cell(const char* s) { return std::string_view(s); }
+SqlCell Cell(std::int64_t v) { return v; }
+SqlCell Flag(bool b) { return std::int64_t{b ? 1 : 0}; }
 
 std::string PgList(const std::vector<std::string>& items) {
   std::string out = "{";
@@ -151,13 +185,13 @@ class SqlBulkWriter final : public BulkPositionWriter {
     std::vector<DebtPosition> out;
     if (iupds.empty()) return out;
     auto rows = tx_->Query(
-        fmt::format("SELECT id, iupd, debtor_type, debtor_fiscal_code, debtor_full_name, "
-                    "debtor_street_name, debtor_civic_number, debtor_postal_code, debtor_city, "
-                    "debtor_province, debtor_region, debtor_country, debtor_email, debtor_phone, "
-                    "company_name, office_name, validity_date, switch_to_expired, pay_stand_in, "
-                    "status, version, created_at, updated_at, publish_date, payment_date "
-                    "FROM debt_position WHERE entity_id = $1 AND iupd {}",
-                    InList("$2", "text")),
+        ByKeys("SELECT id, iupd, debtor_type, debtor_fiscal_code, debtor_full_name, "
+               "debtor_street_name, debtor_civic_number, debtor_postal_code, debtor_city, "
+               "debtor_province, debtor_region, debtor_country, debtor_email, debtor_phone, "
+               "company_name, office_name, validity_date, switch_to_expired, pay_stand_in, "
+               "status, version, created_at, updated_at, publish_date, payment_date "
+               "FROM debt_position WHERE entity_id = $1 AND",
+               "iupd", "$2", "text"),
         {Int(entity_id_), List(iupds)});
     if (!rows.ok()) return rows.error();
     std::vector<std::string> ids;
@@ -192,11 +226,10 @@ class SqlBulkWriter final : public BulkPositionWriter {
     }
     if (out.empty()) return out;
     auto options = tx_->Query(
-        fmt::format(
-            "SELECT id, position_id, iuv, nav, amount, description, is_partial_payment, "
-            "due_date, retention_date, fee, status, payment_date, metadata FROM "
-            "payment_option WHERE entity_id = $1 AND position_id {} ORDER BY position_id, id",
-            InList("$2", "bigint")),
+        ByKeys("SELECT id, position_id, iuv, nav, amount, description, is_partial_payment, "
+               "due_date, retention_date, fee, status, payment_date, metadata FROM "
+               "payment_option WHERE entity_id = $1 AND",
+               "position_id", "$2", "bigint", "position_id, id"),
         {Int(entity_id_), List(ids)});
     if (!options.ok()) return options.error();
     std::unordered_map<std::int64_t, std::pair<std::size_t, std::size_t>> option_at;
@@ -226,11 +259,11 @@ class SqlBulkWriter final : public BulkPositionWriter {
     }
     if (option_ids.empty()) return out;
     auto transfers = tx_->Query(
-        fmt::format("SELECT option_id, id_transfer, amount, entity_fiscal_code, "
-                    "remittance_information, category, iban, postal_iban, stamp_hash_document, "
-                    "stamp_type, stamp_provincial_residence, company_name, metadata FROM transfer "
-                    "WHERE option_id {} ORDER BY option_id, id",
-                    InList("$1", "bigint")),
+        ByKeys("SELECT option_id, id_transfer, amount, entity_fiscal_code, "
+               "remittance_information, category, iban, postal_iban, stamp_hash_document, "
+               "stamp_type, stamp_provincial_residence, company_name, metadata, id FROM transfer "
+               "WHERE",
+               "option_id", "$1", "bigint", "option_id, id"),
         {List(option_ids)});
     if (!transfers.ok()) return transfers.error();
     for (const Row& row : *transfers) {
@@ -256,11 +289,10 @@ class SqlBulkWriter final : public BulkPositionWriter {
       const std::vector<std::string>& iuvs) override {
     std::vector<std::pair<std::string, std::string>> out;
     if (iuvs.empty()) return out;
-    auto rows =
-        tx_->Query(fmt::format("SELECT o.iuv, p.iupd FROM payment_option o JOIN debt_position p ON "
-                               "p.id = o.position_id WHERE o.entity_id = $1 AND o.iuv {}",
-                               InList("$2", "text")),
-                   {Int(entity_id_), List(iuvs)});
+    auto rows = tx_->Query(ByKeys("SELECT o.iuv, p.iupd FROM payment_option o JOIN debt_position p "
+                                  "ON p.id = o.position_id WHERE o.entity_id = $1 AND",
+                                  "o.iuv", "$2", "text"),
+                           {Int(entity_id_), List(iuvs)});
     if (!rows.ok()) return rows.error();
     for (const Row& row : *rows) out.emplace_back(row.Text(0), row.Text(1));
     return out;
@@ -294,94 +326,54 @@ class SqlBulkWriter final : public BulkPositionWriter {
   Status InsertPositions(const std::vector<DebtPosition>& positions) override {
     if (read_only_) return Internal("database error", "bulk writer is read-only");
     if (positions.empty()) return Ok();
-    std::size_t option_count = 0;
-    for (const DebtPosition& p : positions) option_count += p.options.size();
+    std::size_t option_count = 0, transfer_count = 0;
+    for (const DebtPosition& p : positions) {
+      option_count += p.options.size();
+      for (const PaymentOption& o : p.options) transfer_count += o.transfers.size();
+    }
     auto position_ids = NextIds("debt_position", positions.size());
     if (!position_ids.ok()) return position_ids.error();
     auto option_ids = NextIds("payment_option", option_count);
     if (!option_ids.ok()) return option_ids.error();
 
-    Batch pos{"debt_position",
-              {"id",
-               "entity_id",
-               "iupd",
-               "debtor_type",
-               "debtor_fiscal_code",
-               "debtor_full_name",
-               "debtor_street_name",
-               "debtor_civic_number",
-               "debtor_postal_code",
-               "debtor_city",
-               "debtor_province",
-               "debtor_region",
-               "debtor_country",
-               "debtor_email",
-               "debtor_phone",
-               "company_name",
-               "office_name",
-               "validity_date",
-               "switch_to_expired",
-               "pay_stand_in",
-               "status",
-               "version",
-               "created_at",
-               "updated_at",
-               "publish_date",
-               "payment_date"},
-              {},
-              {}};
-    pos.pg_types = {"bigint", "bigint", "text", "text",   "text", "text", "text", "text", "text",
-                    "text",   "text",   "text", "text",   "text", "text", "text", "text", "text",
-                    "bigint", "bigint", "text", "bigint", "text", "text", "text", "text"};
-    Batch opt{"payment_option",
-              {"id", "position_id", "entity_id", "iuv", "nav", "amount", "description",
-               "is_partial_payment", "due_date", "retention_date", "fee", "status", "payment_date",
-               "metadata"},
-              {"bigint", "bigint", "bigint", "text", "text", "bigint", "text", "bigint", "text",
-               "text", "bigint", "text", "text", "text"},
-              {}};
-    Batch tr{"transfer",
-             {"option_id", "id_transfer", "amount", "entity_fiscal_code", "remittance_information",
-              "category", "iban", "postal_iban", "stamp_hash_document", "stamp_type",
-              "stamp_provincial_residence", "company_name", "metadata"},
-             {"bigint", "bigint", "bigint", "text", "text", "text", "text", "text", "text", "text",
-              "text", "text", "text"},
-             {}};
+    Batch pos{"debt_position", kPositionColumns};
+    Batch opt{"payment_option", kOptionColumns};
+    Batch tr{"transfer", kTransferColumns};
     pos.values.reserve(positions.size() * pos.columns.size());
     opt.values.reserve(option_count * opt.columns.size());
-    tr.values.reserve(option_count * tr.columns.size());
+    tr.values.reserve(transfer_count * tr.columns.size());
     std::size_t next_option = 0;
     for (std::size_t i = 0; i < positions.size(); ++i) {
       const DebtPosition& p = positions[i];
       const std::int64_t pid = (*position_ids)[i];
       const Debtor& d = p.debtor;
-      for (SqlValue v : {Int(pid),
-                         Int(entity_id_),
-                         Text(p.iupd),
-                         Text(ToString(d.type)),
-                         Text(d.fiscal_code),
-                         Text(d.full_name),
-                         Text(d.street_name),
-                         Text(d.civic_number),
-                         Text(d.postal_code),
-                         Text(d.city),
-                         Text(d.province),
-                         Text(d.region),
-                         Text(d.country),
-                         Text(d.email),
-                         Text(d.phone),
-                         Text(p.company_name),
-                         Text(p.office_name),
-                         OptTime(p.validity_date),
-                         Bool(p.switch_to_expired),
-                         Bool(p.pay_stand_in),
-                         Text(ToString(p.status)),
-                         Int(1),
-                         Time(p.created_at),
-                         Time(p.updated_at),
-                         OptTime(p.publish_date),
-                         OptTime(p.payment_date)}) {
-        pos.values.push_back(std::move(v));
+      for (SqlCell v : {Cell(pid),
+                        Cell(entity_id_),
+                        Cell(p.iupd),
+                        Cell(ToString(d.type)),
+                        Cell(d.fiscal_code),
+                        Cell(d.full_name),
+                        Cell(d.street_name),
+                        Cell(d.civic_number),
+                        Cell(d.postal_code),
+                        Cell(d.city),
+                        Cell(d.province),
+                        Cell(d.region),
+                        Cell(d.country),
+                        Cell(d.email),
+                        Cell(d.phone),
+                        Cell(p.company_name),
+                        Cell(p.office_name),
+                        TimeCell(pos, p.validity_date),
+                        Flag(p.switch_to_expired),
+                        Flag(p.pay_stand_in),
+                        Cell(ToString(p.status)),
+                        Cell(std::int64_t{1}),
+                        TimeCell(pos, p.created_at),
+                        TimeCell(pos, p.updated_at),
+                        TimeCell(pos, p.publish_date),
+                        TimeCell(pos, p.payment_date)}) {
+        pos.values.push_back(v);
       }
       AppendOptions(p, pid, *option_ids, next_option, opt, tr);
     }
@@ -440,20 +432,8 @@ class SqlBulkWriter final : public BulkPositionWriter {
     if (!dropped.ok()) return dropped.error();
     auto option_ids = NextIds("payment_option", p.options.size());
     if (!option_ids.ok()) return option_ids.error();
-    Batch opt{"payment_option",
-              {"id", "position_id", "entity_id", "iuv", "nav", "amount", "description",
-               "is_partial_payment", "due_date", "retention_date", "fee", "status", "payment_date",
-               "metadata"},
-              {"bigint", "bigint", "bigint", "text", "text", "bigint", "text", "bigint", "text",
-               "text", "bigint", "text", "text", "text"},
-              {}};
-    Batch tr{"transfer",
-             {"option_id", "id_transfer", "amount", "entity_fiscal_code", "remittance_information",
-              "category", "iban", "postal_iban", "stamp_hash_document", "stamp_type",
-              "stamp_provincial_residence", "company_name", "metadata"},
-             {"bigint", "bigint", "bigint", "text", "text", "text", "text", "text", "text", "text",
-              "text", "text", "text"},
-             {}};
+    Batch opt{"payment_option", kOptionColumns};
+    Batch tr{"transfer", kTransferColumns};
     std::size_t next = 0;
     AppendOptions(p, pid, *option_ids, next, opt, tr);
     INCASSO_TRY(Insert(opt));
@@ -493,9 +473,22 @@ class SqlBulkWriter final : public BulkPositionWriter {
   }
 
  private:
-  std::string InList(std::string_view param, std::string_view pg_type) const {
-    if (pg_) return fmt::format("= ANY({}::{}[])", param, pg_type);
-    return fmt::format("IN (SELECT value FROM json_each({}))", param);
+  // `select_where` (a SELECT ending in WHERE or AND) completed with "`key` is in the list
+  // `param`" (List), ordered by `order_by` if given. PostgreSQL: one index probe per key (a
+  // LATERAL subquery, kept apart from the join by OFFSET 0). A plain `key = ANY(list)` goes wrong
+  // there: the planner has no statistics for the rows this import inserted, estimates a handful
+  // of rows for the entity and scans all of them (on the (entity_id, ...) indexes) for each batch.
+  std::string ByKeys(std::string_view select_where, std::string_view key, std::string_view param,
+                     std::string_view pg_type, std::string_view order_by = {}) const {
+    std::string order = order_by.empty() ? "" : fmt::format(" ORDER BY {}", order_by);
+    if (pg_) {
+      return fmt::format(
+          "SELECT s.* FROM unnest({}::{}[]) AS k(key) CROSS JOIN LATERAL ({} {} = k.key OFFSET 0) "
+          "AS s{}",
+          param, pg_type, select_where, key, order);
+    }
+    return fmt::format("{} {} IN (SELECT value FROM json_each({})){}", select_where, key, param,
+                       order);
   }
   SqlValue List(const std::vector<std::string>& items) const {
     return pg_ ? PgList(items) : JsonList(items);
@@ -514,29 +507,46 @@ class SqlBulkWriter final : public BulkPositionWriter {
     return *t;
   }
 
+  // The text of a time: positions of one import mostly share their times (now, due dates), so
+  // each distinct one is formatted once per batch.
+  static SqlCell TimeCell(Batch& b, const std::optional<TimePoint>& t) {
+    if (!t) return kNull;
+    return TimeCell(b, *t);
+  }
+  static SqlCell TimeCell(Batch& b, TimePoint t) {
+    if (!b.owned.empty() && b.last_time == t) return std::string_view(b.owned[b.last_time_at]);
+    b.last_time = t;
+    b.last_time_at = b.owned.size();
+    return b.Own(FormatDateTime(t));
+  }
+  static SqlCell MetadataCell(Batch& b, const std::vector<Metadata>& list) {
+    if (list.empty()) return std::string_view("[]");
+    return b.Own(MetadataJson(list));
+  }
+
   void AppendOptions(const DebtPosition& p, std::int64_t pid, const std::vector<std::int64_t>& ids,
                      std::size_t& next, Batch& opt, Batch& tr) const {
     for (const PaymentOption& o : p.options) {
       const std::int64_t oid = ids[next++];
-      for (SqlValue v :
-           {Int(oid), Int(pid), Int(entity_id_), Text(o.iuv), Text(o.nav), Int(o.amount),
-            Text(o.description), Bool(o.is_partial_payment), Time(o.due_date),
-            OptTime(o.retention_date), Int(o.fee), Text(ToString(o.status)),
-            OptTime(o.payment_date), Text(MetadataJson(o.metadata))}) {
-        opt.values.push_back(std::move(v));
+      for (SqlCell v :
+           {Cell(oid), Cell(pid), Cell(entity_id_), Cell(o.iuv), Cell(o.nav), Cell(o.amount),
+            Cell(o.description), Flag(o.is_partial_payment), TimeCell(opt, o.due_date),
+            TimeCell(opt, o.retention_date), Cell(o.fee), Cell(ToString(o.status)),
+            TimeCell(opt, o.payment_date), MetadataCell(opt, o.metadata)}) {
+        opt.values.push_back(v);
       }
       for (const Transfer& t : o.transfers) {
-        SqlValue hash = kNull, type = kNull, province = kNull;
+        SqlCell hash = kNull, type = kNull, province = kNull;
         if (t.stamp) {
-          hash = Text(t.stamp->hash_document);
-          type = Text(t.stamp->stamp_type);
-          province = Text(t.stamp->provincial_residence);
+          hash = Cell(t.stamp->hash_document);
+          type = Cell(t.stamp->stamp_type);
+          province = Cell(t.stamp->provincial_residence);
         }
-        for (SqlValue v :
-             {Int(oid), Int(t.id_transfer), Int(t.amount), Text(t.entity_fiscal_code),
-              Text(t.remittance_information), Text(t.category), Text(t.iban), Text(t.postal_iban),
-              hash, type, province, Text(t.company_name), Text(MetadataJson(t.metadata))}) {
-          tr.values.push_back(std::move(v));
+        for (SqlCell v : {Cell(oid), Cell(std::int64_t{t.id_transfer}), Cell(t.amount),
+                          Cell(t.entity_fiscal_code), Cell(t.remittance_information),
+                          Cell(t.category), Cell(t.iban), Cell(t.postal_iban), hash, type, province,
+                          Cell(t.company_name), MetadataCell(tr, t.metadata)}) {
+          tr.values.push_back(v);
         }
       }
     }
@@ -550,10 +560,19 @@ class SqlBulkWriter final : public BulkPositionWriter {
     if (n == 0) return ids;
     ids.reserve(n);
     if (pg_) {
-      auto rows = tx_->Query(fmt::format("SELECT nextval(pg_get_serial_sequence('{}', 'id')) FROM "
-                                         "generate_series(1, $1)",
-                                         table),
-                             {Int(static_cast<std::int64_t>(n))});
+      // The sequence's name once per table (pg_get_serial_sequence in the select list would run
+      // once per id).
+      auto seq = pg_sequence_.find(table);
+      if (seq == pg_sequence_.end()) {
+        auto name = tx_->Query("SELECT pg_get_serial_sequence($1, 'id')", {Text(table)});
+        if (!name.ok()) return name.error();
+        if (name->empty() || name->front().IsNull(0)) {
+          return Internal("database error", fmt::format("no id sequence for {}", table));
+        }
+        seq = pg_sequence_.emplace(table, name->front().Text(0)).first;
+      }
+      auto rows = tx_->Query("SELECT nextval($1::regclass) FROM generate_series(1, $2)",
+                             {Text(seq->second), Int(static_cast<std::int64_t>(n))});
       if (!rows.ok()) return rows.error();
       for (const Row& r : *rows) ids.push_back(r.Int(0));
       return ids;
@@ -572,58 +591,10 @@ class SqlBulkWriter final : public BulkPositionWriter {
   }
 
   Status Insert(const Batch& b) {
-    const std::size_t rows = b.rows();
-    if (rows == 0) return Ok();
-    const std::size_t n = b.columns.size();
-    std::string cols;
-    for (std::size_t c = 0; c < n; ++c) {
-      if (c) cols += ", ";
-      cols += b.columns[c];
-    }
-    if (pg_) {
-      std::string sql = fmt::format("INSERT INTO {} ({}) SELECT * FROM unnest(", b.table, cols);
-      SqlParams params;
-      params.reserve(n);
-      for (std::size_t c = 0; c < n; ++c) {
-        if (c) sql += ", ";
-        sql += fmt::format("${}::{}[]", c + 1, b.pg_types[c]);
-        params.push_back(PgArray(b, c));
-      }
-      sql += ")";
-      auto done = tx_->Execute(sql, params);
-      if (!done.ok()) return Mapped(done.error(), b.table);
-      return Ok();
-    }
-    // SQLite: statements of kSqliteRowsPerStatement rows, then single rows (few cached texts).
-    std::size_t r = 0;
-    while (r < rows) {
-      const std::size_t chunk = rows - r >= kSqliteRowsPerStatement ? kSqliteRowsPerStatement : 1;
-      std::string& sql = SqliteInsert(b.table, cols, n, chunk);
-      SqlParams params(b.values.begin() + static_cast<std::ptrdiff_t>(r * n),
-                       b.values.begin() + static_cast<std::ptrdiff_t>((r + chunk) * n));
-      auto done = tx_->Execute(sql, params);
-      if (!done.ok()) return Mapped(done.error(), b.table);
-      r += chunk;
-    }
+    if (b.values.empty()) return Ok();
+    auto done = tx_->InsertRows(b.Rows());
+    if (!done.ok()) return Mapped(done.error(), b.table);
     return Ok();
-  }
-
-  std::string& SqliteInsert(const char* table, const std::string& cols, std::size_t n,
-                            std::size_t rows) {
-    std::string key = fmt::format("{}/{}", table, rows);
-    auto it = sqlite_sql_.find(key);
-    if (it != sqlite_sql_.end()) return it->second;
-    std::string sql = fmt::format("INSERT INTO {} ({}) VALUES ", table, cols);
-    std::size_t p = 1;
-    for (std::size_t r = 0; r < rows; ++r) {
-      sql += r ? ", (" : "(";
-      for (std::size_t c = 0; c < n; ++c) {
-        if (c) sql += ", ";
-        sql += fmt::format("${}", p++);
-      }
-      sql += ")";
-    }
-    return sqlite_sql_.emplace(std::move(key), std::move(sql)).first->second;
   }
 
   Db& db_;
@@ -633,7 +604,7 @@ class SqlBulkWriter final : public BulkPositionWriter {
   std::optional<Transaction> tx_;
   std::optional<std::int64_t> normal_cache_;  // SQLite: cache_size to restore (StartBigCache)
   std::map<std::string, std::int64_t> sqlite_next_;
-  std::map<std::string, std::string> sqlite_sql_;
+  std::map<std::string, std::string> pg_sequence_;  // table -> its id sequence
 };
 
 }  // namespace

@@ -82,12 +82,22 @@ bool AppendCopyField(std::string& out, const SqlCell& v) {
     const char c = (*text)[i];
     const char* esc = nullptr;
     switch (c) {
-      case '\\': esc = "\\\\"; break;
-      case '\t': esc = "\\t"; break;
-      case '\n': esc = "\\n"; break;
-      case '\r': esc = "\\r"; break;
-      case '\0': return false;
-      default: continue;
+      case '\\':
+        esc = "\\\\";
+        break;
+      case '\t':
+        esc = "\\t";
+        break;
+      case '\n':
+        esc = "\\n";
+        break;
+      case '\r':
+        esc = "\\r";
+        break;
+      case '\0':
+        return false;
+      default:
+        continue;
     }
     out.append(text->data() + from, i - from);
     out += esc;
@@ -169,7 +179,8 @@ class PgConnection final : public Connection {
       const std::size_t len = std::min(kChunk, data.size() - at);
       sent = PQputCopyData(h_->conn, data.data() + at, static_cast<int>(len)) == 1;
     }
-    if (PQputCopyEnd(h_->conn, sent ? nullptr : "client failed to send the data") != 1) sent = false;
+    if (PQputCopyEnd(h_->conn, sent ? nullptr : "client failed to send the data") != 1)
+      sent = false;
     // The COPY's result, then the end of the command (nullptr).
     ResultPtr done(PQgetResult(h_->conn));
     for (ResultPtr more(PQgetResult(h_->conn)); more; more.reset(PQgetResult(h_->conn))) {

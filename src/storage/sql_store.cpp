@@ -267,9 +267,9 @@ std::vector<Transfer> TransfersFrom(const json::Value& v) {
 constexpr std::string_view kEntityColumns =
     "id, fiscal_code, name, department, address, postal_code, city, province, email, pec, phone, "
     "website, logo, slug, segregation_code, application_code, cbill_code, postal_account, "
-    "station_id, status, onboarding_date";
+    "station_id, status, onboarding_date, notice_language, postal_authorization";
 
-SqlParams EntityValues(const Entity& e) {  // $1..$20 (all but id)
+SqlParams EntityValues(const Entity& e) {  // $1..$22 (all but id)
   return {Text(e.fiscal_code),
           Text(e.name),
           Text(e.department),
@@ -289,7 +289,9 @@ SqlParams EntityValues(const Entity& e) {  // $1..$20 (all but id)
           Text(e.postal_account),
           Text(e.station_id),
           Text(ToString(e.status)),
-          DateValue(e.onboarding_date)};
+          DateValue(e.onboarding_date),
+          Text(e.notice_language),
+          Text(e.postal_authorization)};
 }
 
 Result<Entity> ReadEntity(const Row& row) {
@@ -316,6 +318,8 @@ Result<Entity> ReadEntity(const Row& row) {
   e.station_id = r.Text();
   e.status = r.Enum(&ParseEntityStatus);
   e.onboarding_date = r.DateValue();
+  e.notice_language = r.Text();
+  e.postal_authorization = r.Text();
   INCASSO_TRY(r.status());
   return e;
 }
@@ -824,7 +828,7 @@ class SqlStore final : public Store {
 
   Result<Entity> CreateEntity(const Entity& e) override {
     auto rows = db_->Query(fmt::format("INSERT INTO entity ({}) VALUES ({}) RETURNING id",
-                                       kEntityColumns.substr(4), Placeholders(1, 20)),
+                                       kEntityColumns.substr(4), Placeholders(1, 22)),
                            EntityValues(e));
     if (!rows.ok()) return StoreError(rows.error());
     Entity out = e;
@@ -840,7 +844,7 @@ class SqlStore final : public Store {
         "postal_code = $5, city = $6, province = $7, email = $8, pec = $9, phone = $10, "
         "website = $11, logo = $12, slug = $13, segregation_code = $14, application_code = $15, "
         "cbill_code = $16, postal_account = $17, station_id = $18, status = $19, "
-        "onboarding_date = $20 WHERE id = $21",
+        "onboarding_date = $20, notice_language = $21, postal_authorization = $22 WHERE id = $23",
         params);
     if (!r.ok()) return StoreError(r.error());
     if (*r == 0) return NotFound("entity not found");
@@ -861,6 +865,43 @@ class SqlStore final : public Store {
     auto rows = db_->Query(fmt::format("SELECT {} FROM entity ORDER BY id", kEntityColumns));
     if (!rows.ok()) return rows.error();
     return ReadAll(*rows, &ReadEntity);
+  }
+
+  // Hex text (0008_notice_settings.sql): one column type for both databases.
+  Status PutNoticeLogo(std::int64_t entity_id, std::string_view png, TimePoint now) override {
+    if (png.empty()) {
+      auto r =
+          db_->Execute("DELETE FROM entity_notice_logo WHERE entity_id = $1", {Int(entity_id)});
+      return r.ok() ? Ok() : StoreError(r.error());
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    hex.reserve(png.size() * 2);
+    for (unsigned char c : png) {
+      hex.push_back(kHex[c >> 4]);
+      hex.push_back(kHex[c & 0xF]);
+    }
+    auto r = db_->Execute(
+        "INSERT INTO entity_notice_logo (entity_id, png_hex, updated_at) VALUES ($1, $2, $3) "
+        "ON CONFLICT (entity_id) DO UPDATE SET png_hex = excluded.png_hex, "
+        "updated_at = excluded.updated_at",
+        {Int(entity_id), Text(hex), Time(now)});
+    return r.ok() ? Ok() : StoreError(r.error());
+  }
+
+  Result<std::string> GetNoticeLogo(std::int64_t entity_id) override {
+    auto rows =
+        db_->Query("SELECT png_hex FROM entity_notice_logo WHERE entity_id = $1", {Int(entity_id)});
+    if (!rows.ok()) return rows.error();
+    if (rows->empty()) return std::string();
+    const std::string hex = rows->front().Text(0);
+    auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+    std::string png;
+    png.reserve(hex.size() / 2);
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+      png.push_back(static_cast<char>((nibble(hex[i]) << 4) | nibble(hex[i + 1])));
+    }
+    return png;
   }
 
   // --- IBAN accounts and services ---
@@ -1900,6 +1941,23 @@ class SqlStore final : public Store {
                            {Int(entity_id), Int(id)});
     if (!rows.ok()) return rows.error();
     return ReadFirst(*rows, &ReadImportJob);
+  }
+
+  Result<std::vector<ImportJob>> ListImportJobs(std::int64_t entity_id, int limit,
+                                                int offset) override {
+    auto rows = db_->Query(fmt::format("SELECT {} FROM import_job WHERE entity_id = $1 "
+                                       "ORDER BY id DESC LIMIT $2 OFFSET $3",
+                                       kImportJobColumns),
+                           {Int(entity_id), Int(limit), Int(offset)});
+    if (!rows.ok()) return rows.error();
+    return ReadAll(*rows, &ReadImportJob);
+  }
+
+  Result<std::int64_t> FailUnfinishedImportJobs(std::string_view error, TimePoint now) override {
+    return db_->Execute(
+        "UPDATE import_job SET status = 'failed', error = $1, finished_at = $2 "
+        "WHERE status IN ('queued', 'running')",
+        {Text(error), Time(now)});
   }
 
   Status ReleaseIdempotencyKey(std::int64_t entity_id, std::string_view key) override {

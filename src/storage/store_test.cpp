@@ -335,10 +335,10 @@ TEST_P(StoreTest, SchemaHasEveryTable) {
   std::set<std::string> tables;
   for (const auto& [t, c] : cols) tables.insert(t);
   EXPECT_EQ(tables, (std::set<std::string>{
-                        "api_key", "debt_position", "entity", "event_log", "iban_account",
-                        "idempotency_key", "import_job", "intermediary", "iuv_sequence", "outbox",
-                        "payment_option", "receipt", "schema_migrations", "service", "station",
-                        "transfer", "webhook_delivery", "webhook_endpoint"}));
+                        "api_key", "debt_position", "entity", "entity_notice_logo", "event_log",
+                        "iban_account", "idempotency_key", "import_job", "intermediary",
+                        "iuv_sequence", "outbox", "payment_option", "receipt", "schema_migrations",
+                        "service", "station", "transfer", "webhook_delivery", "webhook_endpoint"}));
   EXPECT_EQ(cols["webhook_delivery"]["next_attempt_at"], "text");
   EXPECT_EQ(cols["webhook_delivery"]["last_status"], "int");
   EXPECT_EQ(cols["webhook_endpoint"]["secret"], "text");

@@ -288,6 +288,15 @@ class PortalImpl final : public Portal {
     return Hex(out, 20);
   }
 
+  // The rate limiter's key: the peer, or the client behind a trusted proxy.
+  std::string ClientAddress(const http::Request& r) const {
+    std::vector<std::string> forwarded;
+    for (const auto& [name, value] : r.headers) {
+      if (name == "x-forwarded-for") forwarded.push_back(value);
+    }
+    return web::ClientAddress(options_.trusted_proxies, r.remote_address, forwarded);
+  }
+
   std::string CsrfToken(const Visit& v) const { return Mac("csrf", v.csrf_cookie); }
 
   bool CsrfOk(const Visit& v, const std::map<std::string, std::string>& form) const {
@@ -414,8 +423,10 @@ class PortalImpl final : public Portal {
 
   // ---- the "pay a notice" box ----
 
+  // `by_debtor`: the fiscal code typed is the debtor's, not the institution's.
   Value PayFields(const Visit& v, const std::string& avviso, const std::string& cf,
-                  const std::string& avviso_error, const std::string& cf_error) const {
+                  const std::string& avviso_error, const std::string& cf_error,
+                  bool by_debtor = false) const {
     Value fields;
     Value a;
     a["id"] = "avviso";
@@ -436,15 +447,16 @@ class PortalImpl final : public Portal {
     c["type"] = "text";
     c["inputmode"] = "numeric";
     c["autocomplete"] = "off";
-    c["maxlength"] = "14";
+    c["maxlength"] = "20";
     c["label"] = Text(v, "entity_fc_label");
     c["help"] = Text(v, "entity_fc_help");
     c["required"] = true;
     c["value"] = cf;
     c["error"] = cf_error;
-    fields.push_back(std::move(c));
     Value pay;
     pay["fields"] = std::move(fields);
+    pay["cf_field"] = std::move(c);
+    pay["by_debtor"] = by_debtor;
     return pay;
   }
 
@@ -576,14 +588,14 @@ class PortalImpl final : public Portal {
     return Render(v, 200, "pay", std::move(d), Text(v, "pay_notice_title"));
   }
 
-  std::string FieldError(const Visit& v, const Error& e) const {
+  std::string FieldError(const Visit& v, const Error& e, bool by_debtor) const {
     const std::string& m = e.message;
     if (m == "is required") return Text(v, "err_required");
     if (e.field == "avviso") {
       return m.find("start") != std::string::npos ? Text(v, "err_notice_aux")
                                                   : Text(v, "err_notice_digits");
     }
-    return Text(v, "err_entity_fc");
+    return Text(v, by_debtor ? "err_debtor_fc" : "err_entity_fc");
   }
 
   http::Response RateLimited(const Visit& v, std::chrono::seconds wait) const {
@@ -605,17 +617,19 @@ class PortalImpl final : public Portal {
     if (!CsrfOk(v, form)) return CsrfRefused(v);
     std::string avviso = Get(form, "avviso").substr(0, 40);
     std::string cf = Get(form, "cf").substr(0, 40);
-    auto decision = limiter_.Take(r.remote_address);
+    const bool by_debtor = Get(form, "cf_tipo") == "debitore";
+    auto decision = limiter_.Take(ClientAddress(r));
     if (!decision.allowed) return RateLimited(v, decision.retry_after);
-    auto found = LookUpNotice(ctx_, options_.station, cf, avviso);
+    auto found = by_debtor ? LookUpNoticeByDebtor(ctx_, options_.station, cf, avviso)
+                           : LookUpNotice(ctx_, options_.station, cf, avviso);
     if (!found.ok()) {
       const Error& e = found.error();
       if (e.code != ErrorCode::kInvalidArgument) {
         return Message(v, 503, "unavailable_title", Text(v, "unavailable_text"), "danger");
       }
       Value d;
-      d["pay"] = PayFields(v, avviso, cf, e.field == "avviso" ? FieldError(v, e) : "",
-                           e.field == "cf" ? FieldError(v, e) : "");
+      d["pay"] = PayFields(v, avviso, cf, e.field == "avviso" ? FieldError(v, e, by_debtor) : "",
+                           e.field == "cf" ? FieldError(v, e, by_debtor) : "", by_debtor);
       return Render(v, 400, "pay", std::move(d), Text(v, "pay_notice_title"));
     }
     return NoticePage(v, *found);
@@ -678,7 +692,7 @@ class PortalImpl final : public Portal {
     auto form = ParseFormBody(r.body);
     if (!CsrfOk(v, form)) return CsrfRefused(v);
     // Adding verifies the notice again: it counts as a look-up.
-    auto decision = limiter_.Take(r.remote_address);
+    auto decision = limiter_.Take(ClientAddress(r));
     if (!decision.allowed) return RateLimited(v, decision.retry_after);
     auto found = LookUpNotice(ctx_, options_.station, Get(form, "cf"), Get(form, "avviso"));
     if (!found.ok()) {
@@ -933,7 +947,8 @@ class PortalImpl final : public Portal {
     s["name"] = sc.service.name;
     s["code"] = UrlEncode(sc.service.code);
     s["description"] = sc.service.description != sc.service.name ? sc.service.description : "";
-    s["fixed"] = sc.service.amount_rule == AmountRule::kFixed && !sc.form.quantity;
+    s["fixed"] = sc.service.amount_rule == AmountRule::kFixed && !sc.form.quantity &&
+                 sc.form.amount_options.empty();
     s["amount_text"] = AmountText(v, sc.service);
     d["service"] = std::move(s);
     auto field = [&](const std::string& name, std::string label, std::string type, bool required,
@@ -1096,7 +1111,7 @@ class PortalImpl final : public Portal {
       if (i >= sc->form.amount_options.size()) {
         errors["importo"] = Text(v, "err_choice");
       } else {
-        cmd.amount = sc->form.amount_options[i].cents;
+        cmd.amount_option = i;
       }
     } else if (sc->service.amount_rule != AmountRule::kFixed) {
       std::string text = Get(form, "importo");
@@ -1136,7 +1151,12 @@ class PortalImpl final : public Portal {
     if (!created.ok()) {
       const Error& e = created.error();
       if (e.code == ErrorCode::kInvalidArgument) {
-        // The domain's last word (e.g. a fiscal code rule): shown at the form's top.
+        // The use case's last word: next to its field when the form has one, else at the top.
+        if (e.field == "quantity") {
+          errors["quantita"] = e.message;
+        } else if (e.field == "amount" || e.field == "amountOption") {
+          errors["importo"] = e.message;
+        }
         errors["_"] = e.message;
         auto resp = ServiceView(v, 400, *sc, form, errors);
         return resp;

@@ -21,6 +21,7 @@
 #include "app/context.hpp"
 #include "app/documents.hpp"
 #include "app/station.hpp"
+#include "web/client_address.hpp"
 #include "web/rate_limiter.hpp"
 
 namespace incasso::http {
@@ -30,7 +31,8 @@ class Router;
 namespace incasso::web {
 
 struct PortalOptions {
-  // pagoPA Checkout's cart endpoint (POST /carts, checkout_v1.json), an http:// URL; empty: the
+  // pagoPA Checkout's cart endpoint (POST /carts, checkout_v1.json), http:// or https:// (system
+  // CA roots, host name checked); empty: the
   // "pay" button answers that payments are not available.
   std::string checkout_url;
   // The portal's public origin ("https://pagamenti.regione.example"), for Checkout's return URLs
@@ -40,6 +42,9 @@ struct PortalOptions {
   // instances behind one load balancer refuse each other's forms).
   std::string secret;
   RateLimit lookup_limit;
+  // Reverse proxies whose X-Forwarded-For is believed for the look-up rate limit (see
+  // client_address.hpp). Empty: the limit is per peer address.
+  TrustedProxies trusted_proxies;
   StationConfig station;  // asked as the node asks: the broker and the stations served
   // Renders notice and receipt PDFs (GET /documenti/{token}.pdf, links valid 24 hours, signed;
   // the URL holds no fiscal code of a person). Null: no download links.

@@ -13,15 +13,16 @@ namespace {
 
 namespace json = boost::json;
 
-std::string Str(const json::object& o, std::string_view key) {
+// Member `key` of `o` into `out` when present; it must be a text of at most 500 bytes.
+Status Text(const json::object& o, std::string_view key, const std::string& path,
+            std::string* out) {
   const json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-std::optional<std::int64_t> Int(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr || !v->is_int64()) return std::nullopt;
-  return v->as_int64();
+  if (v == nullptr) return Ok();
+  if (!v->is_string() || v->as_string().size() > 500) {
+    return InvalidArgument(path + "." + std::string(key), "must be a text of at most 500 bytes");
+  }
+  *out = std::string(v->as_string());
+  return Ok();
 }
 
 bool ValidName(const std::string& n) {
@@ -72,78 +73,67 @@ std::optional<std::string> FormField::Check(const std::string& value, bool /*en*
 Result<ServiceForm> ParseServiceForm(const std::string& form_json) {
   ServiceForm form;
   if (form_json.empty()) return form;
+  auto amounts = ParseSpontaneousAmountForm(form_json);  // also: is it a JSON object at all
+  if (!amounts.ok()) return amounts.error();
+  form.amount_options = std::move(amounts->options);
+  form.quantity = std::move(amounts->quantity);
   json::error_code ec;
   json::value doc = json::parse(form_json, ec);
   if (ec || !doc.is_object()) return InvalidArgument("formJson", "must be a JSON object");
   const json::object& root = doc.as_object();
-  if (const json::value* fields = root.if_contains("fields")) {
-    if (!fields->is_array() || fields->as_array().size() > 10) {
-      return InvalidArgument("formJson.fields", "must be an array of at most 10 fields");
+  const json::value* fields = root.if_contains("fields");
+  if (fields == nullptr) return form;
+  if (!fields->is_array() || fields->as_array().size() > 10) {
+    return InvalidArgument("formJson.fields", "must be an array of at most 10 fields");
+  }
+  for (std::size_t i = 0; i < fields->as_array().size(); ++i) {
+    const std::string path = fmt::format("formJson.fields[{}]", i);
+    const json::value& fv = fields->as_array()[i];
+    if (!fv.is_object()) return InvalidArgument(path, "must be an object");
+    const json::object& o = fv.as_object();
+    FormField f;
+    INCASSO_TRY(Text(o, "name", path, &f.name));
+    if (!ValidName(f.name)) return InvalidArgument(path + ".name", "must match [a-z0-9_]{1,40}");
+    for (const FormField& other : form.fields) {
+      if (other.name == f.name) return InvalidArgument(path + ".name", "is used twice");
     }
-    for (std::size_t i = 0; i < fields->as_array().size(); ++i) {
-      const std::string path = fmt::format("formJson.fields[{}]", i);
-      const json::value& fv = fields->as_array()[i];
-      if (!fv.is_object()) return InvalidArgument(path, "must be an object");
-      const json::object& o = fv.as_object();
-      FormField f;
-      f.name = Str(o, "name");
-      if (!ValidName(f.name)) return InvalidArgument(path + ".name", "must match [a-z0-9_]{1,40}");
-      f.label = Str(o, "label");
-      if (f.label.empty()) f.label = f.name;
-      f.label_en = Str(o, "label_en");
-      f.type = Str(o, "type");
-      if (f.type.empty()) f.type = "text";
-      if (f.type != "text" && f.type != "number" && f.type != "date" && f.type != "email" &&
-          f.type != "select") {
-        return InvalidArgument(path + ".type", "must be text, number, date, email or select");
+    INCASSO_TRY(Text(o, "label", path, &f.label));
+    if (f.label.empty()) f.label = f.name;
+    INCASSO_TRY(Text(o, "label_en", path, &f.label_en));
+    f.type.clear();
+    INCASSO_TRY(Text(o, "type", path, &f.type));
+    if (f.type.empty()) f.type = "text";
+    if (f.type != "text" && f.type != "number" && f.type != "date" && f.type != "email" &&
+        f.type != "select") {
+      return InvalidArgument(path + ".type", "must be text, number, date, email or select");
+    }
+    if (const json::value* req = o.if_contains("required")) {
+      if (!req->is_bool()) return InvalidArgument(path + ".required", "must be true or false");
+      f.required = req->as_bool();
+    }
+    if (const json::value* m = o.if_contains("maxLength")) {
+      if (!m->is_int64() || m->as_int64() < 1 || m->as_int64() > 140) {
+        return InvalidArgument(path + ".maxLength", "must be an integer 1..140");
       }
-      const json::value* req = o.if_contains("required");
-      f.required = req != nullptr && req->is_bool() && req->as_bool();
-      if (auto m = Int(o, "maxLength")) {
-        if (*m < 1 || *m > 140) return InvalidArgument(path + ".maxLength", "must be 1..140");
-        f.max_length = static_cast<int>(*m);
+      f.max_length = static_cast<int>(m->as_int64());
+    }
+    INCASSO_TRY(Text(o, "help", path, &f.help));
+    INCASSO_TRY(Text(o, "help_en", path, &f.help_en));
+    if (const json::value* opts = o.if_contains("options")) {
+      if (!opts->is_array() || opts->as_array().size() > 50) {
+        return InvalidArgument(path + ".options", "must be an array of at most 50 texts");
       }
-      f.help = Str(o, "help");
-      f.help_en = Str(o, "help_en");
-      if (const json::value* opts = o.if_contains("options"); opts != nullptr && opts->is_array()) {
-        for (const json::value& ov : opts->as_array()) {
-          if (ov.is_string()) f.options.emplace_back(ov.as_string());
+      for (const json::value& ov : opts->as_array()) {
+        if (!ov.is_string() || ov.as_string().empty() || ov.as_string().size() > 140) {
+          return InvalidArgument(path + ".options", "each option is a text of 1 to 140 bytes");
         }
+        f.options.emplace_back(ov.as_string());
       }
-      if (f.type == "select" && f.options.empty()) {
-        return InvalidArgument(path + ".options", "a select needs options");
-      }
-      form.fields.push_back(std::move(f));
     }
-  }
-  if (const json::value* opts = root.if_contains("amountOptions")) {
-    if (!opts->is_array() || opts->as_array().empty() || opts->as_array().size() > 20) {
-      return InvalidArgument("formJson.amountOptions", "must be an array of 1 to 20 options");
+    if (f.type == "select" && f.options.empty()) {
+      return InvalidArgument(path + ".options", "a select needs options");
     }
-    for (std::size_t i = 0; i < opts->as_array().size(); ++i) {
-      const std::string path = fmt::format("formJson.amountOptions[{}]", i);
-      if (!opts->as_array()[i].is_object()) return InvalidArgument(path, "must be an object");
-      const json::object& o = opts->as_array()[i].as_object();
-      AmountOption a{Str(o, "label"), Str(o, "label_en"), Int(o, "cents").value_or(0)};
-      if (a.label.empty()) return InvalidArgument(path + ".label", "is required");
-      if (!CheckAmountCents(a.cents, path + ".cents").ok()) {
-        return InvalidArgument(path + ".cents", "must be 1..99999999999 euro cents");
-      }
-      form.amount_options.push_back(std::move(a));
-    }
-  }
-  if (const json::value* q = root.if_contains("quantity")) {
-    if (!q->is_object()) return InvalidArgument("formJson.quantity", "must be an object");
-    const json::object& o = q->as_object();
-    QuantityRule rule{Str(o, "label"), Str(o, "label_en"), Int(o, "min").value_or(1),
-                      Int(o, "max").value_or(100)};
-    if (rule.min < 1 || rule.max < rule.min || rule.max > 1000) {
-      return InvalidArgument("formJson.quantity", "needs 1 <= min <= max <= 1000");
-    }
-    form.quantity = std::move(rule);
-  }
-  if (form.quantity && !form.amount_options.empty()) {
-    return InvalidArgument("formJson", "amountOptions and quantity exclude each other");
+    form.fields.push_back(std::move(f));
   }
   return form;
 }

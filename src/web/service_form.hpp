@@ -8,8 +8,11 @@
 //    "amountOptions": [{"label": "Tariffa intera", "label_en": "Full fee", "cents": 4500}],
 //    "quantity": {"label": "Numero di pasti", "label_en": "Meals", "min": 1, "max": 50}}
 // "amountOptions" lets the citizen choose the amount; "quantity" multiplies the service's fixed
-// tariff. Without either the amount follows the service's rule (fixed, free, range). Older
-// definitions ({"fields": [...]} only) keep working unchanged.
+// tariff (both parsed and enforced by app::ParseSpontaneousAmountForm). Without either the amount
+// follows the service's rule (fixed, free, range). Older definitions ({"fields": [...]} only) keep
+// working unchanged; unknown keys are ignored (room for later ones); a known key with the wrong
+// type is an error. Limits: 10 fields, 50 select options of at most 140 bytes each, texts of at
+// most 500 bytes, nesting 32 levels (Boost.JSON's default).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "app/portal.hpp"
 #include "core/result.hpp"
 
 namespace incasso::web {
@@ -30,7 +34,7 @@ struct FormField {
   bool required = false;
   int max_length = 140;  // 1..140 (a transfer's metadata value)
   std::string help, help_en;
-  std::vector<std::string> options;
+  std::vector<std::string> options;  // select only; 1..50
 
   const std::string& Label(bool en) const { return en && !label_en.empty() ? label_en : label; }
   const std::string& Help(bool en) const { return en && !help_en.empty() ? help_en : help; }
@@ -40,18 +44,9 @@ struct FormField {
                                    const std::string& lang) const;
 };
 
-struct AmountOption {
-  std::string label, label_en;
-  std::int64_t cents = 0;
-  const std::string& Label(bool en) const { return en && !label_en.empty() ? label_en : label; }
-};
-
-struct QuantityRule {
-  std::string label, label_en;
-  std::int64_t min = 1;
-  std::int64_t max = 100;
-  const std::string& Label(bool en) const { return en && !label_en.empty() ? label_en : label; }
-};
+// The amount part of a form is the app's (app/portal.hpp), which enforces it.
+using AmountOption = incasso::AmountChoice;
+using QuantityRule = incasso::QuantityLimits;
 
 struct ServiceForm {
   std::vector<FormField> fields;  // at most 10

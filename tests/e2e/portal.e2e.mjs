@@ -238,6 +238,7 @@ before(async () => {
     valid = all.filter((p) => p.status === 'VALID' && p.paymentOption.length === 1 &&
       !p.paymentOption[0].isPartialPayment).map((p) => ({
       iupd: p.iupd, nav: p.paymentOption[0].nav, amount: p.paymentOption[0].amount,
+      debtor: p.fiscalCode,
     }));
     assert.ok(valid.length >= 4, `need 4 VALID single-option notices, found ${valid.length}`);
     for (const s of ['PAID', 'EXPIRED', 'INVALID']) {
@@ -315,9 +316,11 @@ function euroIt(cents) {
   return `€ ${units},${String(cents % 100).padStart(2, '0')}`;
 }
 
-async function lookUp(page, nav, cf = ENTITY) {
+async function lookUp(page, nav, cf = ENTITY, { byDebtor = false } = {}) {
   await page.goto(`${base}/paga`);
   await page.getByLabel('Codice avviso').fill(nav);
+  // Bootstrap Italia draws the radio on its label: a citizen clicks the label.
+  if (byDebtor) await page.getByText('del debitore (chi deve pagare)').click();
   await page.getByLabel("Codice fiscale dell'ente creditore").fill(cf);
   const [response] = await Promise.all([
     page.waitForResponse((r) => r.url() === `${base}/paga` && r.request().method() === 'POST'),
@@ -394,7 +397,9 @@ e2e('home -> institution -> pay a notice -> Checkout -> outcome with the receipt
   const pdf = await readFile(await download.path());
   assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
   // A tampered token is refused.
-  const tampered = await page.request.get(`${base}${href.replace(/\.([0-9a-f])/, '.0')}`);
+  // (the MAC's first digit changed, whatever it was: never the same URL)
+  const tampered = await page.request.get(
+    `${base}${href.replace(/\.([0-9a-f])/, (_, d) => `.${d === '0' ? '1' : '0'}`)}`);
   assert.equal(tampered.status(), 404);
   // The paid notice left the cart.
   await page.goto(`${base}/carrello`);
@@ -520,6 +525,74 @@ e2e('deep link /paga?avviso=&cf= prefills the form', async () => {
   assert.equal(await page.locator('#avviso').inputValue(), valid[0].nav);
   assert.equal(await page.locator('#cf').inputValue(), ENTITY);
   await checkPage(page, 'pay-form');
+  await page.close();
+});
+
+e2e("look-up by the debtor's fiscal code: the debtor's own notice, nobody else's", async () => {
+  const page = await context.newPage();
+  // The demo's VALID notices are paid by the earlier tests: a new one, for Laura Bianchi.
+  await page.goto(`${base}/enti/${ENTITY_SLUG}/servizi/CIE`);
+  await page.locator('#f-cf_pagatore').fill('BNCLRA90A41G942V');
+  await page.locator('#f-nome_pagatore').fill('Laura Bianchi');
+  await page.locator('#f-x_causale').fill('Rinnovo carta');
+  await page.getByRole('button', { name: "Crea l'avviso e paga dopo" }).click();
+  await page.waitForLoadState();
+  const n = { nav: (await page.locator('.notice-number').innerText()).trim(), amount: 2220,
+    debtor: 'BNCLRA90A41G942V' };
+  assert.match(n.nav, /^3\d{17}$/);
+  // Typed in lower case, with spaces, as people do.
+  const typed = `${n.debtor.slice(0, 6).toLowerCase()} ${n.debtor.slice(6)}`;
+  assert.equal(await lookUp(page, n.nav, typed, { byDebtor: true }), 200, n.nav);
+  const found = await mainText(page);
+  assert.match(found, /Il tuo avviso/);
+  assert.ok(found.includes(euroIt(n.amount)), found);
+  assert.ok(found.includes('Comune di Valdimonte'));
+  assert.ok(!page.url().includes(n.debtor), 'no fiscal code in the URL');
+  await checkPage(page, 'notice-by-debtor');
+  // Someone else's fiscal code: exactly the answer of a notice that does not exist.
+  const other = n.debtor === 'RSSMRA85T10A562S' ? 'BNCLRA90A41G942V' : 'RSSMRA85T10A562S';
+  assert.equal(await lookUp(page, n.nav, other, { byDebtor: true }), 404);
+  const refused = await mainText(page);
+  assert.equal(await lookUp(page, '301999999999999999', other, { byDebtor: true }), 404);
+  assert.equal(await mainText(page), refused);
+  assert.match(refused, /Avviso non trovato/);
+  assert.ok(!refused.includes('Valdimonte') && !refused.includes(euroIt(n.amount)));
+  // A malformed debtor code: the message next to the field, the choice kept.
+  assert.equal(await lookUp(page, n.nav, 'RSSMRA85', { byDebtor: true }), 400);
+  assert.match(await page.locator('#cf-error').innerText(), /16 caratteri/);
+  assert.ok(await page.locator('#cf_tipo-debitore').isChecked());
+  await page.close();
+});
+
+e2e('quantity x tariff and a choice of amounts: school meals and school transport', async () => {
+  const page = await context.newPage();
+  await page.goto(`${base}/enti/${ENTITY_SLUG}/servizi/MENSA`);
+  await checkPage(page, 'service-quantity');
+  await page.locator('#f-cf_pagatore').fill('RSSMRA85T10A562S');
+  await page.locator('#f-nome_pagatore').fill('Mario Rossi');
+  await page.locator('#f-x_causale').fill('Pasti di ottobre');
+  await page.getByLabel('Numero di pasti').fill('61');
+  await page.getByRole('button', { name: "Crea l'avviso e paga dopo" }).click();
+  await page.waitForLoadState();
+  assert.match(await page.locator('#f-quantita-error').innerText(), /tra 1 e 60/);
+  await page.getByLabel('Numero di pasti').fill('20');
+  await page.getByRole('button', { name: "Crea l'avviso e paga dopo" }).click();
+  await page.waitForLoadState();
+  const meals = await mainText(page);
+  assert.match(meals, /Avviso di pagamento creato/);
+  assert.ok(meals.includes('€ 90,00'), meals); // 20 x € 4,50
+
+  await page.goto(`${base}/enti/${ENTITY_SLUG}/servizi/TRASPORTO`);
+  await page.locator('#f-cf_pagatore').fill('RSSMRA85T10A562S');
+  await page.locator('#f-nome_pagatore').fill('Mario Rossi');
+  await page.locator('#f-x_causale').fill('Anno scolastico 2026/27');
+  await page.locator('#f-importo').selectOption({ label: 'Secondo figlio - € 80,00' });
+  await checkPage(page, 'service-options');
+  await page.getByRole('button', { name: "Crea l'avviso e paga dopo" }).click();
+  await page.waitForLoadState();
+  const transport = await mainText(page);
+  assert.match(transport, /Avviso di pagamento creato/);
+  assert.ok(transport.includes('€ 80,00'), transport);
   await page.close();
 });
 

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "api/export_routes.hpp"
+#include "api/import_routes.hpp"
 #include "api/v1_routes.hpp"
 #include "app/api_keys.hpp"
 #include "app/entities.hpp"
@@ -76,6 +78,11 @@ class ApiV1Test : public ::testing::TestWithParam<std::string> {
     key_a_ = NewKey(kCfA);
     key_b_ = NewKey(kCfB);
     AddApiV1Routes(router_, *ctx_);
+    AddExportRoutes(router_, *ctx_);
+    import_jobs_ = AddImportRoutes(router_, *ctx_, tmp_.path() / "imports");
+  }
+  void TearDown() override {
+    if (import_jobs_) import_jobs_->Stop();
   }
 
   std::string NewKey(const std::string& cf) {
@@ -242,6 +249,7 @@ class ApiV1Test : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<Store> store_;
   std::optional<AppContext> ctx_;
   http::Router router_;
+  std::unique_ptr<ImportJobRunner> import_jobs_;
   Entity entity_a_;
   Entity entity_b_;
   std::string key_a_;
@@ -467,13 +475,24 @@ TEST_P(ApiV1Test, IdempotencyKeyOnV1Posts) {
   const auto key = std::make_pair(std::string("Idempotency-Key"), std::string("wh-1"));
   auto first = Send("POST", Org() + "/webhooks", key_a_, create, {key});
   ASSERT_EQ(first.status, 201) << first.body;
+  const std::string secret(Body(first).at("secret").as_string());
+  // The answer carried the secret: it is not kept, so the replay cannot show it again.
   auto replay = Send("POST", Org() + "/webhooks", key_a_, create, {key});
-  EXPECT_EQ(replay.status, 201);
-  EXPECT_EQ(replay.body, first.body);
+  EXPECT_EQ(replay.status, 409) << replay.body;
+  EXPECT_EQ(Fields(replay), (std::vector<std::string>{"Idempotency-Key"}));
+  EXPECT_EQ(replay.body.find(secret), std::string::npos);
   bool replayed = false;
   for (const auto& [k, v] : replay.headers)
     replayed = replayed || (k == "Idempotent-Replayed" && v == "true");
   EXPECT_TRUE(replayed);
+  // Nothing of the secret in the stored key (the table keeps status and a marker only).
+  const TimePoint long_ago = kNow - std::chrono::hours(24 * 365);
+  auto stored =
+      store_->ClaimIdempotencyKey(entity_a_.id, "wh-1", "probe", kNow, long_ago, long_ago);
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->status, 201);
+  EXPECT_TRUE((*stored)->body.empty());
+  EXPECT_EQ((*stored)->body.find(secret), std::string::npos);
   auto other =
       Send("POST", Org() + "/webhooks", key_a_, R"({"url":"http://127.0.0.1:10/x"})", {key});
   EXPECT_EQ(other.status, 422) << other.body;
@@ -481,6 +500,20 @@ TEST_P(ApiV1Test, IdempotencyKeyOnV1Posts) {
   auto endpoints = store_->ListWebhookEndpoints(entity_a_.id);
   ASSERT_TRUE(endpoints.ok());
   EXPECT_EQ(endpoints->size(), 1U);  // one endpoint for three requests
+
+  // Rotation: the same; the stored secret is the one the first answer showed.
+  const std::string rotate =
+      Org() + "/webhooks/" + std::to_string(Body(first).at("id").as_int64()) + "/rotate-secret";
+  const auto rkey = std::make_pair(std::string("Idempotency-Key"), std::string("rot-1"));
+  auto rotated = Send("POST", rotate, key_a_, "", {rkey});
+  ASSERT_EQ(rotated.status, 200) << rotated.body;
+  const std::string new_secret(Body(rotated).at("secret").as_string());
+  auto again = Send("POST", rotate, key_a_, "", {rkey});
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_EQ(again.body.find(new_secret), std::string::npos);
+  endpoints = store_->ListWebhookEndpoints(entity_a_.id);
+  ASSERT_TRUE(endpoints.ok() && endpoints->size() == 1U);
+  EXPECT_EQ(endpoints->at(0).secret, new_secret);  // rotated once, not twice
 }
 
 TEST_P(ApiV1Test, EveryRouteNeedsAKeyOfTheOrganizationInThePath) {
@@ -490,6 +523,14 @@ TEST_P(ApiV1Test, EveryRouteNeedsAKeyOfTheOrganizationInThePath) {
   auto hook = Send("POST", Org() + "/webhooks", key_a_, R"({"url":"http://127.0.0.1:9/h"})");
   ASSERT_EQ(hook.status, 201);
   const std::string hid = std::to_string(Body(hook).at("id").as_int64());
+  const std::string csv =
+      "iupd;debtor_fiscal_code;debtor_name;amount;due_date;description;iban\n"
+      "EVIL-1;RSSMRA85T10A562S;Mario;1.00;2027-01-31;x;" +
+      std::string(kIbanA) + "\n";
+  check_requests_ = false;  // the checker reads request bodies as JSON; this one is CSV
+  auto job = Send("POST", Org() + "/imports?dryRun=true", key_a_, csv);
+  ASSERT_EQ(job.status, 202) << job.body;
+  const std::string import_id(Body(job).at("id").as_string());
   const std::vector<std::pair<std::string, std::string>> routes = {
       {"GET", "/receipts"},
       {"GET", "/receipts/RT-A"},
@@ -503,14 +544,25 @@ TEST_P(ApiV1Test, EveryRouteNeedsAKeyOfTheOrganizationInThePath) {
       {"POST", "/webhooks/" + hid + "/rotate-secret"},
       {"GET", "/webhook-deliveries"},
       {"GET", "/webhook-deliveries/1"},
-      {"POST", "/webhook-deliveries/1/redeliver"}};
+      {"POST", "/webhook-deliveries/1/redeliver"},
+      {"GET", "/exports/positions.csv"},
+      {"GET", "/exports/positions.xlsx"},
+      {"GET", "/exports/options.csv"},
+      {"GET", "/exports/options.xlsx"},
+      {"GET", "/exports/receipts.csv"},
+      {"GET", "/exports/receipts.xlsx"},
+      {"POST", "/imports"},
+      {"GET", "/imports"},
+      {"GET", "/imports/" + import_id},
+      {"GET", "/imports/" + import_id + "/report.csv"}};
   auto revoked = CreateApiKey(*ctx_, Caller{}, kCfA, "old");
   ASSERT_TRUE(revoked.ok());
   ASSERT_TRUE(RevokeApiKey(*ctx_, Caller{}, kCfA, revoked->info.id).ok());
   check_requests_ = false;
   for (const auto& [method, route] : routes) {
-    const std::string body =
+    std::string body =
         method == "POST" && route == "/webhooks" ? R"({"url":"http://127.0.0.1:9/evil"})" : "";
+    if (method == "POST" && route == "/imports") body = csv;
     for (const std::string& key : {std::string(), std::string("nope"), revoked->key}) {
       auto r = Send(method, Org() + route, key, body);
       EXPECT_EQ(r.status, 401) << method << " " << route;
@@ -524,7 +576,8 @@ TEST_P(ApiV1Test, EveryRouteNeedsAKeyOfTheOrganizationInThePath) {
     EXPECT_EQ(bearer.status, 403) << method << " " << route;
     // A's ids on B's own path are simply not there (lists are B's: empty).
     auto own = Send(method, Org(kCfB) + route, key_b_, body);
-    EXPECT_TRUE(own.status == 404 || own.status == 200 || own.status == 201) << own.status;
+    EXPECT_TRUE(own.status == 404 || own.status == 200 || own.status == 201 || own.status == 202)
+        << own.status;
     // Nothing of A's in B's answers (a 404 may echo the id B asked for, nothing more).
     EXPECT_EQ(own.body.find(p.options[0].nav), std::string::npos) << route;
     EXPECT_EQ(own.body.find(kIbanA), std::string::npos) << route;

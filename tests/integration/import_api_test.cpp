@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -18,6 +19,8 @@
 #include "app/entities.hpp"
 #include "app/imports.hpp"
 #include "core/time.hpp"
+#include "http/client.hpp"
+#include "http/server.hpp"
 #include "tests/support/databases.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/openapi_check.hpp"
@@ -269,6 +272,160 @@ TEST_P(ImportApiTest, CliImportsQueueImportCompletedEachTime) {
   EXPECT_EQ(payload.at("fileName"), "positions_en.csv");
   EXPECT_TRUE(payload.at("importId").is_null());
   EXPECT_EQ(payload.at("unchanged"), 3);
+}
+
+TEST_P(ImportApiTest, ListIsNewestFirstPagedAndOwnOnly) {
+  std::vector<std::string> ids;
+  for (const char* f :
+       {"/incasso/positions_en.csv", "/incasso/positions_bad.csv", "/incasso/posizioni_it.csv"}) {
+    ids.emplace_back(Import(f).at("id").as_string());
+  }
+  auto r = Send("GET", Org() + "/imports?limit=2", key_a_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json::object page = json::parse(r.body).as_object();
+  const auto& items = page.at("items").as_array();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].at("id").as_string(), ids[2]);  // newest first
+  EXPECT_EQ(items[1].at("id").as_string(), ids[1]);
+  EXPECT_EQ(items[1].at("rowsFailed").as_int64(), 5);
+  EXPECT_EQ(page.at("page").at("hasMore").as_bool(), true);
+  r = Send("GET", Org() + "/imports?limit=2&offset=2", key_a_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  page = json::parse(r.body).as_object();
+  ASSERT_EQ(page.at("items").as_array().size(), 1u);
+  EXPECT_EQ(page.at("items").as_array()[0].at("id").as_string(), ids[0]);
+  EXPECT_EQ(page.at("page").at("hasMore").as_bool(), false);
+
+  // B sees none of A's jobs; keys are checked; bad paging is 400 naming the parameter.
+  r = Send("GET", Org(kCfB) + "/imports", key_b_);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_TRUE(json::parse(r.body).at("items").as_array().empty());
+  EXPECT_EQ(Send("GET", Org() + "/imports", "").status, 401);
+  EXPECT_EQ(Send("GET", Org() + "/imports", key_b_).status, 403);
+  for (const char* q : {"?limit=0", "?limit=101", "?offset=-1", "?limit=1;DROP", "?page=2"}) {
+    r = Send("GET", Org() + "/imports" + q, key_a_);
+    EXPECT_EQ(r.status, 400) << q;
+    EXPECT_EQ(json::parse(r.body).at("errors").as_array().size(), 1u) << q << r.body;
+  }
+}
+
+TEST_P(ImportApiTest, StartUpFailsJobsOfADeadProcessAndCleansItsFiles) {
+  // What a killed server leaves: a running and a queued job (two entities), their upload files,
+  // an old and a recent report, and a file that is not ours.
+  auto job = [&](const Entity& e, const char* status) {
+    ImportJob j;
+    j.status = status;
+    j.format = "auto";
+    j.mode = "all-or-nothing";
+    j.report_path = (tmp_.path() / "imports" / "x.report.csv").string();
+    j.created_at = kNow;
+    auto created = store_->CreateImportJob(e.id, j);
+    EXPECT_TRUE(created.ok());
+    return created.ok() ? created->id : 0;
+  };
+  const std::int64_t running = job(entity_a_, "running");
+  const std::int64_t queued = job(entity_b_, "queued");
+  json::object done = Import("/incasso/positions_en.csv");
+  runner_->Stop();
+
+  const auto dir = tmp_.path() / "imports";
+  const auto write = [&](const std::string& name) {
+    std::ofstream(dir / name) << "x";
+    return dir / name;
+  };
+  const auto upload = write("incasso-import-999-1.upload");
+  const auto old_report = write("incasso-import-999-2.report.csv");
+  const auto new_report = write("incasso-import-999-3.report.csv");
+  const auto other = write("notes.upload");
+  std::filesystem::last_write_time(
+      old_report, std::filesystem::file_time_type::clock::now() - std::chrono::hours(24 * 31));
+
+  http::Router router;
+  auto runner = AddImportRoutes(router, *ctx_, dir);  // the restarted server
+  runner->Stop();
+
+  auto a = store_->GetImportJob(entity_a_.id, running);
+  ASSERT_TRUE(a.ok() && *a);
+  EXPECT_EQ((*a)->status, "failed");
+  EXPECT_EQ((*a)->error, std::string(kImportInterruptedError));
+  EXPECT_EQ((*a)->finished_at, std::optional<TimePoint>(kNow));
+  auto b = store_->GetImportJob(entity_b_.id, queued);
+  ASSERT_TRUE(b.ok() && *b);
+  EXPECT_EQ((*b)->status, "failed");
+  auto d = store_->GetImportJob(entity_a_.id, std::stoll(std::string(done.at("id").as_string())));
+  ASSERT_TRUE(d.ok() && *d);
+  EXPECT_EQ((*d)->status, "succeeded");  // finished jobs are left alone
+  EXPECT_TRUE((*d)->error.empty());
+  // Through the API the client sees why.
+  auto g = Send("GET", Org() + "/imports/" + std::to_string(running), key_a_);
+  EXPECT_EQ(json::parse(g.body).at("error").as_string(), kImportInterruptedError);
+
+  EXPECT_FALSE(std::filesystem::exists(upload));
+  EXPECT_FALSE(std::filesystem::exists(old_report));
+  EXPECT_TRUE(std::filesystem::exists(new_report));
+  EXPECT_TRUE(std::filesystem::exists(other));
+  EXPECT_TRUE(std::filesystem::exists((*d)->report_path));  // a recent job's report stays
+}
+
+TEST_P(ImportApiTest, UploadLimitIsPerRouteOverARealServer) {
+  runner_->Stop();
+  http::Router router;
+  ImportRouteOptions options;
+  options.work_dir = tmp_.path() / "imports2";
+  options.upload_limit_bytes = 4096;
+  auto runner = AddImportRoutes(router, *ctx_, options);
+  router.Add("POST", Org() + "/echo", [](const http::Request& r) {
+    return http::TextResponse(200, std::to_string(r.body.size()));
+  });
+  http::ServerOptions server_options;
+  server_options.port = 0;
+  server_options.threads = 2;
+  server_options.body_limit_bytes = 1024;
+  server_options.body_limit_for = [&router](std::string_view m, std::string_view p) {
+    return router.BodyLimit(m, p);
+  };
+  server_options.body_too_large = [&router](const http::Request& head, std::size_t limit) {
+    return router.BodyTooLarge(head, limit);
+  };
+  auto server = http::StartServer(server_options,
+                                  [&router](const http::Request& r) { return router.Handle(r); });
+  ASSERT_TRUE(server.ok()) << server.error().ToText();
+  const std::string base = "http://127.0.0.1:" + std::to_string((*server)->port());
+  auto post = [&](const std::string& path, std::string body) {
+    http::ClientRequest req;
+    req.method = "POST";
+    req.url = base + path;
+    req.headers = {{"Ocp-Apim-Subscription-Key", key_a_}, {"Content-Type", "text/csv"}};
+    req.body = std::move(body);
+    auto res = http::HttpCall(req);
+    EXPECT_TRUE(res.ok()) << res.error().ToText();
+    return res.ok() ? *res : http::ClientResponse{};
+  };
+  // A file over the default body limit but within the upload limit is accepted.
+  std::string file = ReadFile(kData + "/incasso/positions_en.csv");
+  while (file.size() < 2048) file += "\r\n";
+  ASSERT_LE(file.size(), 4096u);
+  auto ok = post(Org() + "/imports?dryRun=true", file);
+  EXPECT_EQ(ok.status, 202) << ok.body;
+
+  // Over the upload limit: 413 in the /api/v1 shape, naming the limit, documented.
+  auto big = post(Org() + "/imports", std::string(4097, 'x'));
+  EXPECT_EQ(big.status, 413);
+  EXPECT_EQ(big.Header("content-type"), "application/problem+json");
+  EXPECT_NE(big.body.find("4096 bytes"), std::string::npos) << big.body;
+  EXPECT_EQ(json::parse(big.body).at("errors").at(0).at("field").as_string(), "body");
+  for (const auto& problem : Spec().CheckResponse("POST", "/organizations/{fiscalCode}/imports",
+                                                  413, big.body, big.Header("content-type"))) {
+    ADD_FAILURE() << problem << "\n" << big.body;
+  }
+  // Other routes keep the default limit.
+  auto other = post(Org() + "/echo", std::string(2048, 'x'));
+  EXPECT_EQ(other.status, 413);
+  EXPECT_NE(other.body.find("1024 bytes"), std::string::npos) << other.body;
+  EXPECT_EQ(post(Org() + "/echo", std::string(1024, 'x')).body, "1024");
+  (*server)->Stop();
+  (*server)->Wait();
+  runner->Stop();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ImportApiTest, ::testing::Values("sqlite", "postgresql"),

@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "api/gpd_json.hpp"
@@ -203,6 +204,118 @@ TEST_P(ImportTest, KillNineMidImportLeavesNothingAndARerunSucceeds) {
                                    tmp_.path().string());
   EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
   EXPECT_EQ(Count(), kRows);
+}
+
+// GovPay's and MyPay's files through the whole pipeline (detection, adapter, validation, store):
+// their services resolve against the institution's catalogue (GovPay tipoEntrataVoceN, MyPay
+// tipoDovuto -> the service's IBAN and taxonomy), and bad rows are reported with row and column.
+TEST_P(ImportTest, GovPayAndMyPaySamplesImportWithTheEntitysServices) {
+  AppContext ctx = Ctx();
+  IbanAccount account;
+  account.iban = "IT67V0542404200000000123456";
+  account.label = "Tesoreria";
+  account.valid_from = Date(std::chrono::year{2026} / 1 / 1);
+  ASSERT_TRUE(AddIbanAccount(ctx, Caller{}, entity_id_, account).ok());
+  for (auto [code, taxonomy] :
+       {std::pair{"CIE", "9/0101108TS/"}, std::pair{"MENSA", "9/0201133SE/"},
+        std::pair{"TRASPORTO", "9/0201133SE/"}, std::pair{"TARI", "9/0201102IM/"}}) {
+    Service s;
+    s.code = code;
+    s.name = std::string("Servizio ") + code;
+    s.description = "Descrizione";
+    s.taxonomy_code = taxonomy;
+    s.iban = account.iban;
+    s.amount_rule = AmountRule::kFixed;
+    s.amount_cents = 1500;
+    auto added = AddService(ctx, Caller{}, entity_id_, s);
+    ASSERT_TRUE(added.ok()) << code << ": " << added.error().ToText();
+  }
+  struct Good {
+    const char* file;
+    const char* format;
+    std::int64_t rows, positions, created;
+  };
+  // GovPay: 5 pendenze, the two instalments of one document merge into one position. The BOM/;
+  // variant holds the same pendenze: importing it after creates nothing. MyPay 1_4 (B) repeats
+  // MENSA-2027-0001 of A and adds one dovuto.
+  for (Good g : {Good{"/govpay/pendenze_ok.csv", "govpay-csv", 5, 4, 4},
+                 Good{"/mypay/00123456782-FLUSSO2027A-1_3.csv", "mypay-csv", 4, 4, 4},
+                 Good{"/govpay/pendenze_ok_bom_semicolon.csv", "govpay-csv", 5, 4, 0},
+                 Good{"/mypay/00123456782-FLUSSO2027B-1_4.csv", "mypay-csv", 2, 2, 1}}) {
+    auto out = Import(kData + g.file);
+    ASSERT_TRUE(out.ok()) << g.file << ": " << out.error().ToText();
+    EXPECT_EQ(out->format, g.format) << g.file;
+    EXPECT_EQ(out->rows, g.rows) << g.file;
+    EXPECT_EQ(out->rejected, 0) << g.file << ": " << Report();
+    EXPECT_EQ(out->created, g.created) << g.file;
+    EXPECT_EQ(out->created + out->updated + out->unchanged, g.positions) << g.file;
+    if (g.created > 0) EXPECT_TRUE(out->committed) << g.file;  // nothing new: nothing written
+  }
+  EXPECT_EQ(Count(), 9);
+  // The voce without an IBAN took its service's (CIE), the MyPay dovuto its tipoDovuto's.
+  auto cie = store_->GetPosition(entity_id_, "CIE-2027-0101");
+  ASSERT_TRUE(cie.ok() && cie->has_value());
+  EXPECT_EQ((*cie)->options.at(0).transfers.at(0).iban, account.iban);
+  auto trasporto = store_->GetPosition(entity_id_, "TRASP-2027-0001");
+  ASSERT_TRUE(trasporto.ok() && trasporto->has_value());
+  EXPECT_EQ((*trasporto)->options.at(0).transfers.at(0).iban, account.iban);
+  EXPECT_EQ((*trasporto)->options.at(0).transfers.at(0).category, "9/0201133SE/");
+
+  // Bad samples: every rejected row is reported with its row number and one of the file's own
+  // column names (what the clerk sees in the file), and all-or-nothing writes nothing.
+  struct Bad {
+    const char* file;
+    char separator;
+    std::vector<std::string> rejected;  // "row;column" of each bad row (data rows from 1)
+  };
+  const std::vector<Bad> bad_files = {
+      {"/govpay/pendenze_bad.csv",
+       ',',
+       {"2;idDominio", "3;importo", "4;importo", "5;identificativoPagatore", "6;ibanAccreditoVoce1",
+        "7;importo", "8;dataScadenza"}},
+      {"/mypay/00123456782-FLUSSO2027C-1_3.csv",
+       ';',
+       {"2;azione", "3;importoDovuto", "4;tipoDovuto", "5;codiceIdentificativoUnivoco",
+        "6;dataScadenzaPagamento", "7;importoDovuto", "8;azione"}}};
+  for (const Bad& b : bad_files) {
+    std::ifstream in(kData + b.file);
+    std::string header;
+    std::getline(in, header);
+    if (header.rfind("\xEF\xBB\xBF", 0) == 0) header.erase(0, 3);
+    std::set<std::string> columns;
+    std::stringstream hs(header);
+    for (std::string c; std::getline(hs, c, b.separator);) {
+      if (!c.empty() && c.back() == '\r') c.pop_back();
+      columns.insert(c);
+    }
+    const std::int64_t before = Count();
+    auto out = Import(kData + b.file);
+    ASSERT_TRUE(out.ok()) << b.file << ": " << out.error().ToText();
+    EXPECT_EQ(out->rejected, static_cast<std::int64_t>(b.rejected.size())) << b.file;
+    EXPECT_FALSE(out->committed) << b.file;
+    EXPECT_EQ(Count(), before) << b.file;
+    const std::string report = Report();
+    std::vector<std::string> reported_rows;
+    std::stringstream lines(report);
+    std::string line;
+    std::getline(lines, line);  // row;field;message
+    int reported = 0;
+    while (std::getline(lines, line)) {
+      if (line.empty()) continue;
+      ++reported;
+      const auto first = line.find(';');
+      const auto second = line.find(';', first + 1);
+      ASSERT_NE(second, std::string::npos) << line;
+      const std::string row = line.substr(0, first);
+      const std::string field = line.substr(first + 1, second - first - 1);
+      EXPECT_FALSE(row.empty() || row.find_first_not_of("0123456789") != std::string::npos)
+          << b.file << ": " << line;
+      EXPECT_TRUE(columns.count(field)) << b.file << ": field '" << field << "' in " << line;
+      reported_rows.push_back(row + ";" + field);
+    }
+    EXPECT_EQ(reported_rows, b.rejected) << b.file << "\n" << report;
+    EXPECT_GE(reported, out->rejected) << b.file;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ImportTest, ::testing::Values("sqlite", "postgresql"),

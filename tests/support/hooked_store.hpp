@@ -40,6 +40,10 @@ class HookedStore final : public Store {
     return inner_.FindEntityBySlug(slug);
   }
   Result<std::vector<Entity>> ListEntities() override { return inner_.ListEntities(); }
+  Status PutNoticeLogo(std::int64_t id, std::string_view png, TimePoint now) override {
+    return inner_.PutNoticeLogo(id, png, now);
+  }
+  Result<std::string> GetNoticeLogo(std::int64_t id) override { return inner_.GetNoticeLogo(id); }
   Result<IbanAccount> AddIbanAccount(std::int64_t id, const IbanAccount& a) override {
     return inner_.AddIbanAccount(id, a);
   }
@@ -222,6 +226,12 @@ class HookedStore final : public Store {
   }
   Result<std::optional<ImportJob>> GetImportJob(std::int64_t id, std::int64_t job_id) override {
     return inner_.GetImportJob(id, job_id);
+  }
+  Result<std::vector<ImportJob>> ListImportJobs(std::int64_t id, int limit, int offset) override {
+    return inner_.ListImportJobs(id, limit, offset);
+  }
+  Result<std::int64_t> FailUnfinishedImportJobs(std::string_view error, TimePoint now) override {
+    return inner_.FailUnfinishedImportJobs(error, now);
   }
 
   std::atomic<int> record_calls{0};
