@@ -32,10 +32,11 @@ json::object JobJson(const ImportJob& j) {
   o["dryRun"] = j.dry_run;
   o["bytesTotal"] = j.bytes_total;
   o["bytesDone"] = j.bytes_done;
-  o["progress"] =
-      j.bytes_total > 0
-          ? std::min(1.0, static_cast<double>(j.bytes_done) / static_cast<double>(j.bytes_total))
-          : (j.finished_at ? 1.0 : 0.0);
+  // Whole per cent (0..100): an integer reads the same in every JSON library (a double would be
+  // written as 5E-1).
+  o["progress"] = j.bytes_total > 0
+                      ? std::min<std::int64_t>(100, j.bytes_done * 100 / j.bytes_total)
+                      : (j.finished_at ? 100 : 0);
   o["rowsDone"] = j.rows;
   o["rowsFailed"] = j.rejected;
   o["created"] = j.created;

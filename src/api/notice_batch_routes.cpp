@@ -25,10 +25,10 @@ json::object BatchJson(const NoticeBatch& b) {
   o["format"] = b.format == NoticeBatchFormat::kZip ? "zip" : "pdf";
   o["total"] = b.total;
   o["done"] = b.done;
-  o["progress"] = b.finished_at ? 1.0
-                  : b.total > 0
-                      ? std::min(1.0, static_cast<double>(b.done) / static_cast<double>(b.total))
-                      : 0.0;
+  // Whole per cent (0..100), as import jobs.
+  o["progress"] = b.finished_at ? std::int64_t{100}
+                  : b.total > 0 ? std::min<std::int64_t>(100, b.done * 100 / b.total)
+                                : std::int64_t{0};
   o["notices"] = b.notices;
   o["skipped"] = b.skipped;
   o["bytes"] = static_cast<std::int64_t>(b.bytes);

@@ -483,7 +483,8 @@ class SqlBulkWriter final : public BulkPositionWriter {
     std::string order = order_by.empty() ? "" : fmt::format(" ORDER BY {}", order_by);
     if (pg_) {
       return fmt::format(
-          "SELECT s.* FROM unnest({}::{}[]) AS k(key) CROSS JOIN LATERAL ({} {} = k.key OFFSET 0) "
+          "SELECT s.* FROM (SELECT DISTINCT unnest({}::{}[])) AS k(key) CROSS JOIN LATERAL "
+          "({} {} = k.key OFFSET 0) "
           "AS s{}",
           param, pg_type, select_where, key, order);
     }

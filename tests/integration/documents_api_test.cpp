@@ -286,7 +286,7 @@ TEST_P(DocumentsApiTest, BatchZipOfPdfs) {
   EXPECT_EQ(done.at("notices").as_int64(), 3);
   EXPECT_EQ(done.at("skipped").as_int64(), 1);
   EXPECT_EQ(done.at("total").as_int64(), 4);
-  EXPECT_EQ(done.at("progress").as_double(), 1.0);
+  EXPECT_EQ(done.at("progress").as_int64(), 100);
 
   auto file = Get(BatchesPath(kCfA) + "/" + id + "/download", key_a_);
   ASSERT_EQ(file.status, 200) << file.body;

@@ -158,7 +158,7 @@ TEST_P(ImportApiTest, UploadRunsTheImportAndQueuesImportCompleted) {
   EXPECT_EQ(job.at("rowsDone"), 4);
   EXPECT_EQ(job.at("rowsFailed"), 0);
   EXPECT_EQ(job.at("committed"), true);
-  EXPECT_EQ(job.at("progress").as_double(), 1.0);
+  EXPECT_EQ(job.at("progress").as_int64(), 100);
   EXPECT_EQ(*store_->CountPositions(entity_a_.id), 3);
   EXPECT_EQ(*store_->CountPositions(entity_b_.id), 0);
   auto plan = store_->GetPosition(entity_a_.id, "TARI-2027-002");
