@@ -27,22 +27,10 @@ WRK_THREADS=${WRK_THREADS:-2}
 KEEP_TMP=${KEEP_TMP:-0}
 CF=00123456782
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "run.sh: $*"; exit 1; }
-[[ -x $INCASSO ]] || die "no incasso binary at $INCASSO (build it, or set INCASSO)"
-command -v wrk >/dev/null || die "wrk is missing: apt-get install -y wrk"
-command -v curl >/dev/null || die "curl is missing: apt-get install -y curl"
-
-TMP=$(mktemp -d "${DB_DIR:-/tmp}/incasso-api-bench.XXXXXX")
-INCASSO_PID=""
-cleanup() {
-  local rc=$?
-  if [[ -n $INCASSO_PID ]]; then kill "$INCASSO_PID" 2>/dev/null && wait "$INCASSO_PID" || true; fi
-  if [[ $KEEP_TMP == 1 ]]; then say "temp dir kept: $TMP"; else rm -rf "$TMP"; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source-path=SCRIPTDIR/.. source=lib.sh
+source "$ROOT/bench/lib.sh"
+bench_check_tools
+bench_temp_dir incasso-api-bench "${DB_DIR:-/tmp}"
 
 export INCASSO_DATABASE_URL="sqlite:$TMP/bench.db"
 unset INCASSO_CONFIG
@@ -57,14 +45,7 @@ OUT=$TMP/incasso.out
 INCASSO_HTTP_HOST=127.0.0.1 INCASSO_HTTP_PORT=0 INCASSO_LOG_LEVEL=warn "$INCASSO" serve \
   >"$OUT" 2>"$TMP/incasso.log" &
 INCASSO_PID=$!
-PORT=""
-for _ in $(seq 1 200); do
-  PORT=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$OUT" | grep -o '[0-9]*$' || true)
-  [[ -n $PORT ]] && break
-  kill -0 "$INCASSO_PID" 2>/dev/null || die "incasso serve exited: $(tail -3 "$TMP/incasso.log")"
-  sleep 0.1
-done
-[[ -n $PORT ]] || die "incasso serve did not start"
+bench_wait_port "$OUT"
 URL=http://127.0.0.1:$PORT
 curl -fsS "$URL/readyz" >/dev/null || die "incasso is not ready"
 

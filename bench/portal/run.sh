@@ -14,29 +14,17 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE=$ROOT/bench/portal
-INCASSO=${INCASSO:-$ROOT/build/release/src/bin/incasso}
+INCASSO=$(realpath -m "${INCASSO:-$ROOT/build/release/src/bin/incasso}")  # absolute: the run cd-s to a temp dir
 DURATION=${DURATION:-10}
 CONNS=${CONNS:-2}
 WRK_THREADS=${WRK_THREADS:-2}
 KEEP_TMP=${KEEP_TMP:-0}
 CF=00123456782
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "run.sh: $*"; exit 1; }
-[[ -x $INCASSO ]] || die "no incasso binary at $INCASSO (build it, or set INCASSO)"
-command -v wrk >/dev/null || die "wrk is missing: apt-get install -y wrk"
-command -v curl >/dev/null || die "curl is missing: apt-get install -y curl"
-
-TMP=$(mktemp -d /tmp/incasso-portal-bench.XXXXXX)
-INCASSO_PID=""
-cleanup() {
-  local rc=$?
-  if [[ -n $INCASSO_PID ]]; then kill "$INCASSO_PID" 2>/dev/null && wait "$INCASSO_PID" || true; fi
-  if [[ $KEEP_TMP == 1 ]]; then say "temp dir kept: $TMP"; else rm -rf "$TMP"; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source-path=SCRIPTDIR/.. source=lib.sh
+source "$ROOT/bench/lib.sh"
+bench_check_tools
+bench_temp_dir incasso-portal-bench
 
 say "== machine: $(nproc) cpus, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo);" \
   "load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -46,14 +34,7 @@ INCASSO_HTTP_HOST=127.0.0.1 INCASSO_HTTP_PORT=0 INCASSO_LOG_LEVEL=warn \
   INCASSO_PORTAL_LOOKUP_BURST=100000 INCASSO_PORTAL_LOOKUP_PER_MINUTE=100000 \
   "$INCASSO" serve --demo >"$TMP/incasso.out" 2>"$TMP/incasso.log" &
 INCASSO_PID=$!
-PORT=""
-for _ in $(seq 1 200); do
-  PORT=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$TMP/incasso.out" | grep -o '[0-9]*$' || true)
-  [[ -n $PORT ]] && break
-  kill -0 "$INCASSO_PID" 2>/dev/null || die "incasso serve exited: $(tail -3 "$TMP/incasso.log")"
-  sleep 0.1
-done
-[[ -n $PORT ]] || die "incasso did not start"
+bench_wait_port "$TMP/incasso.out"
 BASE=http://127.0.0.1:$PORT
 NOTICE=$(grep -o -- '--notice [0-9]*' "$TMP/incasso.out" | awk '{print $2}')
 [[ -n $NOTICE ]] || die "no demo notice printed by serve --demo"

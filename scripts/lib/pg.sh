@@ -7,6 +7,8 @@
 #               INCASSO_TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:PORT/incasso_test
 #               INCASSO_PG_DIR (the directory), INCASSO_PG_PORT.
 #             Returns non-zero (after printing the server log) if the cluster cannot be started.
+#             INCASSO_PG_EXTRA_CONF, if set, holds extra postgresql.conf lines appended after ours
+#             (e.g. the bulk-load settings of bench/import/run.sh); unset for the tests.
 #   pg_stop   stop that cluster and delete its directory. Idempotent; safe after a failed or
 #             partial pg_start. Call it from an EXIT trap.
 #
@@ -82,6 +84,10 @@ pg_start() {
     echo "# incasso throwaway test cluster (scripts/lib/pg.sh)"
     echo "listen_addresses = '127.0.0.1'"
     echo "unix_socket_directories = '$dir'"
+    if [[ -n ${INCASSO_PG_EXTRA_CONF:-} ]]; then
+      echo "# INCASSO_PG_EXTRA_CONF"
+      printf '%s\n' "$INCASSO_PG_EXTRA_CONF"
+    fi
   } >>"$dir/data/postgresql.conf"
 
   local port last=$((INCASSO_PG_FIRST_PORT + INCASSO_PG_PORT_TRIES - 1))

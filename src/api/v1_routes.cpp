@@ -144,6 +144,15 @@ http::Response Page(std::vector<T> rows, int limit, int offset, F to_json) {
                   {"page", json::object{{"limit", limit}, {"offset", offset}, {"hasMore", more}}}});
 }
 
+// 200 {"items": [...]} of a whole list (no paging), or the list's error.
+template <typename T, typename F>
+Result<http::Response> Items(const Result<std::vector<T>>& list, F to_json) {
+  if (!list.ok()) return list.error();
+  json::array items;
+  for (const auto& x : *list) items.push_back(to_json(x));
+  return Json(200, json::object{{"items", std::move(items)}});
+}
+
 // An id from the path: a positive number, or NotFound (ids that cannot exist are simply absent).
 Result<std::int64_t> PathId(const http::Request& req, const char* name, const char* what) {
   const std::string& v = req.path_params.at(name);
@@ -312,11 +321,8 @@ void AddApiV1Routes(http::Router& router, AppContext& ctx) {
                           const Caller&) -> Result<http::Response> {
                      Params p(req);
                      if (!p.Done()) return p.Problem();
-                     auto list = ListEntityServices(ctx, e.fiscal_code);
-                     if (!list.ok()) return list.error();
-                     json::array items;
-                     for (const auto& s : *list) items.push_back(ServiceV1Json(s));
-                     return Json(200, json::object{{"items", std::move(items)}});
+                     return Items(ListEntityServices(ctx, e.fiscal_code),
+                                  [](const Service& s) { return ServiceV1Json(s); });
                    }));
   router.Add("GET", org + "/services/{code}",
              Route(ctx,
@@ -333,11 +339,9 @@ void AddApiV1Routes(http::Router& router, AppContext& ctx) {
                           const Caller&) -> Result<http::Response> {
                      Params p(req);
                      if (!p.Done()) return p.Problem();
-                     auto list = ListWebhookEndpoints(ctx, e.fiscal_code);
-                     if (!list.ok()) return list.error();
-                     json::array items;
-                     for (const auto& w : *list) items.push_back(WebhookEndpointV1Json(w, false));
-                     return Json(200, json::object{{"items", std::move(items)}});
+                     return Items(
+                         ListWebhookEndpoints(ctx, e.fiscal_code),
+                         [](const WebhookEndpoint& w) { return WebhookEndpointV1Json(w, false); });
                    }));
   router.Add("POST", org + "/webhooks",
              Route(
@@ -378,11 +382,9 @@ void AddApiV1Routes(http::Router& router, AppContext& ctx) {
                      Params p(req);
                      const int limit = p.Int("limit", 1, kMaxLimit, kDefaultLimit);
                      if (!p.Done()) return p.Problem();
-                     auto list = ListWebhookDeliveries(ctx, e.fiscal_code, limit);
-                     if (!list.ok()) return list.error();
-                     json::array items;
-                     for (const auto& d : *list) items.push_back(WebhookDeliveryV1Json(d));
-                     return Json(200, json::object{{"items", std::move(items)}});
+                     return Items(
+                         ListWebhookDeliveries(ctx, e.fiscal_code, limit),
+                         [](const WebhookDelivery& d) { return WebhookDeliveryV1Json(d); });
                    }));
   router.Add("GET", org + "/webhook-deliveries/{deliveryId}",
              Route(ctx,

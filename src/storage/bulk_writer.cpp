@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <span>
@@ -15,7 +16,7 @@ namespace incasso::storage {
 namespace {
 
 // PRAGMA cache_size of an importing SQLite connection, in KiB (negative: a size, not pages).
-constexpr int kSqliteImportCacheKib = -160 * 1024;
+constexpr int kSqliteImportCacheKib = -200 * 1024;
 
 SqlValue Text(std::string_view s) { return std::string(s); }
 SqlValue Int(std::int64_t v) { return v; }
@@ -182,6 +183,7 @@ class SqlBulkWriter final : public BulkPositionWriter {
   }
 
   Result<std::vector<DebtPosition>> FindPositions(const std::vector<std::string>& iupds) override {
+    INCASSO_TRY(Settle());
     std::vector<DebtPosition> out;
     if (iupds.empty()) return out;
     auto rows = tx_->Query(
@@ -287,6 +289,7 @@ class SqlBulkWriter final : public BulkPositionWriter {
 
   Result<std::vector<std::pair<std::string, std::string>>> FindTakenIuvs(
       const std::vector<std::string>& iuvs) override {
+    INCASSO_TRY(Settle());
     std::vector<std::pair<std::string, std::string>> out;
     if (iuvs.empty()) return out;
     auto rows = tx_->Query(ByKeys("SELECT o.iuv, p.iupd FROM payment_option o JOIN debt_position p "
@@ -301,11 +304,11 @@ class SqlBulkWriter final : public BulkPositionWriter {
   Result<std::uint64_t> ReserveIuvBases(int count) override {
     if (read_only_) return Internal("database error", "bulk writer is read-only");
     if (count < 1 || count > 1'000'000) return InvalidArgument("count", "must be 1 to 1000000");
-    auto reserve = [&](Transaction& tx) -> Result<std::uint64_t> {
+    auto reserve = [&](Transaction& tx, int n) -> Result<std::uint64_t> {
       constexpr std::string_view kBump =
           "UPDATE iuv_sequence SET next_value = next_value + $2 WHERE entity_id = $1 "
           "RETURNING next_value - $2";
-      auto rows = tx.Query(kBump, {Int(entity_id_), Int(count)});
+      auto rows = tx.Query(kBump, {Int(entity_id_), Int(n)});
       if (!rows.ok()) return rows.error();
       if (rows->empty()) {
         auto created = tx.Execute(
@@ -313,18 +316,35 @@ class SqlBulkWriter final : public BulkPositionWriter {
             "SELECT id, 1 FROM entity WHERE id = $1 ON CONFLICT (entity_id) DO NOTHING",
             {Int(entity_id_)});
         if (!created.ok()) return created.error();
-        rows = tx.Query(kBump, {Int(entity_id_), Int(count)});
+        rows = tx.Query(kBump, {Int(entity_id_), Int(n)});
         if (!rows.ok()) return rows.error();
         if (rows->empty()) return NotFound("entity not found");
       }
       return static_cast<std::uint64_t>(rows->front().Int(0));
     };
-    if (pg_) return db_.InTransaction(TxMode::kWrite, reserve);
-    return reserve(*tx_);
+    if (!pg_) return reserve(*tx_, count);
+    // PostgreSQL commits each reservation (an fsync): numbers are taken in blocks that double,
+    // up to kIuvBlockMax, and handed out from there. A block's unused rest is never handed out
+    // (as with any reservation of a failed import): at most kIuvBlockMax numbers per import.
+    if (static_cast<std::uint64_t>(count) > iuv_left_) {
+      const std::int64_t block =
+          std::max<std::int64_t>(count, std::min<std::int64_t>(2 * iuv_block_, kIuvBlockMax));
+      auto first = db_.InTransaction(
+          TxMode::kWrite, [&](Transaction& tx) { return reserve(tx, static_cast<int>(block)); });
+      if (!first.ok()) return first.error();
+      iuv_next_ = *first;
+      iuv_left_ = static_cast<std::uint64_t>(block);
+      iuv_block_ = block;
+    }
+    const std::uint64_t first = iuv_next_;
+    iuv_next_ += static_cast<std::uint64_t>(count);
+    iuv_left_ -= static_cast<std::uint64_t>(count);
+    return first;
   }
 
   Status InsertPositions(const std::vector<DebtPosition>& positions) override {
     if (read_only_) return Internal("database error", "bulk writer is read-only");
+    INCASSO_TRY(Settle());
     if (positions.empty()) return Ok();
     std::size_t option_count = 0, transfer_count = 0;
     for (const DebtPosition& p : positions) {
@@ -375,9 +395,13 @@ class SqlBulkWriter final : public BulkPositionWriter {
                         TimeCell(pos, p.payment_date)}) {
         pos.values.push_back(v);
       }
-      AppendOptions(p, pid, *option_ids, next_option, opt, tr);
     }
+    // Each table's rows go out as soon as they are made: on PostgreSQL the server stores the
+    // positions while the options are being encoded (SendRows), and so on.
     INCASSO_TRY(Insert(pos));
+    for (std::size_t i = 0; i < positions.size(); ++i) {
+      AppendOptions(positions[i], (*position_ids)[i], *option_ids, next_option, opt, tr);
+    }
     INCASSO_TRY(Insert(opt));
     INCASSO_TRY(Insert(tr));
     return Ok();
@@ -385,6 +409,7 @@ class SqlBulkWriter final : public BulkPositionWriter {
 
   Status ReplacePosition(const DebtPosition& p, std::int64_t expected_version) override {
     if (read_only_) return Internal("database error", "bulk writer is read-only");
+    INCASSO_TRY(Settle());
     const Debtor& d = p.debtor;
     auto rows = tx_->Query(
         "UPDATE debt_position SET debtor_type = $4, debtor_fiscal_code = $5, "
@@ -443,6 +468,7 @@ class SqlBulkWriter final : public BulkPositionWriter {
 
   Status Checkpoint() override {
     if (read_only_) return Ok();
+    INCASSO_TRY(Settle());
     EndBigCache();
     INCASSO_TRY(tx_->Commit());
     auto tx = db_.Begin(TxMode::kWrite);
@@ -457,6 +483,7 @@ class SqlBulkWriter final : public BulkPositionWriter {
       tx_->Rollback();
       return Ok();
     }
+    INCASSO_TRY(Settle());
     EndBigCache();
     return tx_->Commit();
   }
@@ -464,6 +491,7 @@ class SqlBulkWriter final : public BulkPositionWriter {
   Status QueueOutbox(std::string_view kind, std::string_view reference, std::string_view payload,
                      TimePoint at) override {
     if (read_only_) return Internal("a dry run writes nothing");
+    INCASSO_TRY(Settle());
     auto queued = tx_->Execute(
         "INSERT INTO outbox (entity_id, kind, reference, payload, created_at, attempts) "
         "VALUES ($1, $2, $3, $4, $5, 0)",
@@ -591,10 +619,18 @@ class SqlBulkWriter final : public BulkPositionWriter {
     return ids;
   }
 
+  // Sends the rows; on PostgreSQL their outcome is read by the next Settle (the COPY stays in
+  // flight meanwhile), so every entry point settles first to name a failed COPY's field.
   Status Insert(const Batch& b) {
     if (b.values.empty()) return Ok();
-    auto done = tx_->InsertRows(b.Rows());
-    if (!done.ok()) return Mapped(done.error(), b.table);
+    Status sent = tx_->SendRows(b.Rows());  // settles the previous rows itself, after encoding
+    sent_table_ = b.table;
+    if (!sent.ok()) return Mapped(sent.error(), sent_table_);
+    return Ok();
+  }
+  Status Settle() {
+    Status done = tx_->Settle();
+    if (!done.ok()) return Mapped(done.error(), sent_table_);
     return Ok();
   }
 
@@ -606,6 +642,11 @@ class SqlBulkWriter final : public BulkPositionWriter {
   std::optional<std::int64_t> normal_cache_;  // SQLite: cache_size to restore (StartBigCache)
   std::map<std::string, std::int64_t> sqlite_next_;
   std::map<std::string, std::string> pg_sequence_;  // table -> its id sequence
+  std::string_view sent_table_;                     // of the last rows sent (Insert)
+  // PostgreSQL: IUV bases reserved and not yet handed out (ReserveIuvBases).
+  static constexpr std::int64_t kIuvBlockMax = 50'000;
+  std::uint64_t iuv_next_ = 0, iuv_left_ = 0;
+  std::int64_t iuv_block_ = 0;
 };
 
 }  // namespace

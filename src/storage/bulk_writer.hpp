@@ -1,7 +1,8 @@
 // Internal to storage/: the bulk write path of Store::BeginBulkWrite (app/store.hpp
 // BulkPositionWriter). SQLite: multi-row INSERTs with ids assigned under the write lock;
-// PostgreSQL: one INSERT ... SELECT FROM unnest(arrays) per table and batch, ids from the identity
-// sequences. Either way a batch costs a few statements, not a round trip per row.
+// PostgreSQL: one COPY per table and batch (left in flight while the next table's rows are encoded),
+// ids from the identity sequences. Either way a batch costs a few statements, not a round trip per
+// row.
 #pragma once
 
 #include <memory>

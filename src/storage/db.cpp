@@ -57,6 +57,20 @@ Result<std::int64_t> Transaction::InsertRows(const SqlRows& rows) {
   return conn_->InsertRows(rows);
 }
 
+Status Transaction::SendRows(const SqlRows& rows) {
+  if (!conn_) return Internal("database error", "insert on a finished transaction");
+  if (rows.columns.empty() || rows.values.size() % rows.columns.size() != 0) {
+    return Internal("database error", "SendRows: values do not fill whole rows");
+  }
+  if (rows.values.empty()) return Ok();
+  return conn_->SendRows(rows);
+}
+
+Status Transaction::Settle() {
+  if (!conn_) return Ok();
+  return conn_->Settle();
+}
+
 Status Transaction::RunScript(std::string_view sql) {
   if (!conn_) return Internal("database error", "script on a finished transaction");
   return conn_->RunScript(sql);

@@ -98,6 +98,17 @@ class Connection {
   // journal; PostgreSQL: COPY FROM STDIN in text format). Returns the rows inserted. Errors as
   // for Run; on an error some rows may be inserted, so the caller rolls back its transaction.
   virtual Result<std::int64_t> InsertRows(const SqlRows& rows) = 0;
+  // As InsertRows, but may return before the database has stored the rows (PostgreSQL: the COPY
+  // is sent and its result read later, so the caller prepares its next rows meanwhile; SQLite:
+  // the same as InsertRows). The outcome comes from Settle(), or as the error of the next call on
+  // the connection (every call settles first); the rows must stay alive until then.
+  virtual Status SendRows(const SqlRows& rows) {
+    auto done = InsertRows(rows);
+    if (!done.ok()) return done.error();
+    return Ok();
+  }
+  // Waits for the rows sent by SendRows: their error, if any (the transaction is then unusable).
+  virtual Status Settle() { return Ok(); }
   virtual Status Begin(TxMode mode) = 0;
   virtual Status Commit() = 0;
   // Best effort; a connection whose rollback fails is discarded on release.
@@ -118,6 +129,9 @@ class Transaction {
   Status RunScript(std::string_view sql);
   // See Connection::InsertRows.
   Result<std::int64_t> InsertRows(const SqlRows& rows);
+  // See Connection::SendRows and Connection::Settle.
+  Status SendRows(const SqlRows& rows);
+  Status Settle();
   // Ends the transaction either way; on failure nothing is known to be committed.
   Status Commit();
   void Rollback();

@@ -177,6 +177,63 @@ TEST_P(InsertRowsTest, DuplicateKeyIsAConflictNamingTheKeyAndNulIsRefusedBeforeW
   EXPECT_FALSE(tx2->InsertRows({"bulk", kColumns, partial}).ok());
 }
 
+// SendRows may leave the rows in flight (PostgreSQL COPY): a failure still reaches the caller, from
+// Settle, from the next statement, or from Commit, and nothing of the transaction is kept.
+TEST_P(InsertRowsTest, SentRowsFailLaterButNeverSilently) {
+  const SqlCell one[] = {std::int64_t{1}, std::string_view("a"), std::int64_t{1}};
+  const SqlCell dup[] = {std::int64_t{2}, std::string_view("b"), kNull,
+                         std::int64_t{1}, std::string_view("c"), kNull};
+  {
+    auto tx = db_->Begin(TxMode::kWrite);
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE(tx->SendRows({"bulk", kColumns, one}).ok());
+    ASSERT_TRUE(tx->Settle().ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  EXPECT_EQ(Count(), 1);
+  {  // the duplicate's error from Settle
+    auto tx = db_->Begin(TxMode::kWrite);
+    ASSERT_TRUE(tx.ok());
+    Status sent = tx->SendRows({"bulk", kColumns, dup});
+    Status settled = sent.ok() ? tx->Settle() : sent;  // SQLite fails at once
+    ASSERT_FALSE(settled.ok());
+    EXPECT_EQ(UniqueKeyOf(settled.error()), "bulk(id)") << settled.error().detail;
+  }
+  {  // from the next statement, and the transaction cannot be committed
+    auto tx = db_->Begin(TxMode::kWrite);
+    ASSERT_TRUE(tx.ok());
+    Status sent = tx->SendRows({"bulk", kColumns, dup});
+    if (sent.ok()) {
+      auto next = tx->Query("SELECT COUNT(*) FROM bulk");
+      ASSERT_FALSE(next.ok());
+      EXPECT_EQ(next.error().code, ErrorCode::kConflict);
+      EXPECT_FALSE(tx->Commit().ok());
+    }  // SQLite: the error came from SendRows; the caller rolls back (here: the destructor)
+  }
+  {  // from Commit itself
+    auto tx = db_->Begin(TxMode::kWrite);
+    ASSERT_TRUE(tx.ok());
+    if (tx->SendRows({"bulk", kColumns, dup}).ok()) {
+      Status committed = tx->Commit();
+      ASSERT_FALSE(committed.ok());
+      EXPECT_EQ(committed.error().code, ErrorCode::kConflict);
+    }
+  }
+  {  // a connection left with rows in flight goes back to the pool clean
+    auto tx = db_->Begin(TxMode::kWrite);
+    ASSERT_TRUE(tx.ok());
+    const SqlCell two[] = {std::int64_t{7}, std::string_view("z"), kNull};
+    ASSERT_TRUE(tx->SendRows({"bulk", kColumns, two}).ok());
+  }  // rolled back
+  EXPECT_EQ(Count(), 1);
+  const SqlCell three[] = {std::int64_t{8}, std::string_view("y"), kNull};
+  auto tx = db_->Begin(TxMode::kWrite);
+  ASSERT_TRUE(tx.ok());
+  ASSERT_TRUE(tx->SendRows({"bulk", kColumns, three}).ok());
+  ASSERT_TRUE(tx->Commit().ok());
+  EXPECT_EQ(Count(), 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, InsertRowsTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const auto& param_info) {

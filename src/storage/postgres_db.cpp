@@ -132,6 +132,7 @@ class PgConnection final : public Connection {
   ~PgConnection() override;
 
   Result<QueryResult> Run(std::string_view sql, const SqlParams& params) override {
+    INCASSO_TRY(Settle());
     std::vector<std::string> texts(params.size());
     std::vector<const char*> values(params.size(), nullptr);
     for (std::size_t i = 0; i < params.size(); ++i) {
@@ -154,12 +155,21 @@ class PgConnection final : public Connection {
   }
 
   Result<std::int64_t> InsertRows(const SqlRows& rows) override {
+    INCASSO_TRY(SendRows(rows));
+    INCASSO_TRY(Settle());
+    return static_cast<std::int64_t>(rows.values.size() / rows.columns.size());
+  }
+
+  // COPY FROM STDIN without waiting for its result: the payload is encoded while the server still
+  // works on the previous COPY, which is settled only then (libpq runs one command at a time).
+  Status SendRows(const SqlRows& rows) override {
     // The whole payload first: a NUL character refuses the call before anything is sent.
     const std::size_t n = rows.columns.size();
     std::string data;
     data.reserve(rows.values.size() * 16);
     for (std::size_t i = 0; i < rows.values.size(); ++i) {
       if (!AppendCopyField(data, rows.values[i])) {
+        INCASSO_TRY(Settle());
         return InvalidArgument("", "text must not contain NUL characters");
       }
       data += (i + 1) % n == 0 ? '\n' : '\t';
@@ -167,6 +177,7 @@ class PgConnection final : public Connection {
     std::string sql = fmt::format("COPY {} (", rows.table);
     for (std::size_t c = 0; c < n; ++c) sql += fmt::format("{}{}", c ? ", " : "", rows.columns[c]);
     sql += ") FROM STDIN";
+    INCASSO_TRY(Settle());
     ResultPtr start(PQexec(h_->conn, sql.c_str()));
     if (!start || PQresultStatus(start.get()) != PGRES_COPY_IN) {
       auto c = Collect(start.get());
@@ -181,17 +192,26 @@ class PgConnection final : public Connection {
     }
     if (PQputCopyEnd(h_->conn, sent ? nullptr : "client failed to send the data") != 1)
       sent = false;
-    // The COPY's result, then the end of the command (nullptr).
+    copy_pending_ = true;
+    copy_sent_ = sent;
+    return Ok();
+  }
+
+  // The result of the COPY SendRows left in flight, then the end of the command (nullptr).
+  Status Settle() override {
+    if (!copy_pending_) return Ok();
+    copy_pending_ = false;
     ResultPtr done(PQgetResult(h_->conn));
     for (ResultPtr more(PQgetResult(h_->conn)); more; more.reset(PQgetResult(h_->conn))) {
     }
     auto c = Collect(done.get());
     if (!c.ok()) return c.error();
-    if (!sent) return Unavailable("the database cannot be reached", "COPY data not sent");
-    return c->affected;
+    if (!copy_sent_) return Unavailable("the database cannot be reached", "COPY data not sent");
+    return Ok();
   }
 
   Status RunScript(std::string_view sql) override {
+    INCASSO_TRY(Settle());
     std::string text(sql);
     ResultPtr r(PQexec(h_->conn, text.c_str()));
     auto c = Collect(r.get());
@@ -200,11 +220,13 @@ class PgConnection final : public Connection {
   }
 
   Status Begin(TxMode mode) override {
+    INCASSO_TRY(Settle());
     return Simple(mode == TxMode::kWrite ? "BEGIN"
                                          : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   }
 
   Status Commit() override {
+    INCASSO_TRY(Settle());  // a failed COPY fails the commit (Transaction then rolls back)
     ResultPtr r(PQexec(h_->conn, "COMMIT"));
     auto c = Collect(r.get());
     if (!c.ok()) return c.error();
@@ -216,6 +238,7 @@ class PgConnection final : public Connection {
   }
 
   void Rollback() override {
+    (void)Settle();
     if (PQtransactionStatus(h_->conn) == PQTRANS_IDLE) return;
     if (!Simple("ROLLBACK").ok()) h_->broken = true;
   }
@@ -259,6 +282,8 @@ class PgConnection final : public Connection {
 
   PgDb* db_;
   std::unique_ptr<Handle> h_;
+  bool copy_pending_ = false;  // SendRows' COPY awaits Settle
+  bool copy_sent_ = true;      // its data reached libpq
 };
 
 class PgDb final : public Db {

@@ -427,35 +427,30 @@ class PortalImpl final : public Portal {
   Value PayFields(const Visit& v, const std::string& avviso, const std::string& cf,
                   const std::string& avviso_error, const std::string& cf_error,
                   bool by_debtor = false) const {
+    // A required code typed on a numeric keypad, never autocompleted.
+    auto code_field = [&](const char* name, const char* maxlength, const char* label_key,
+                          const char* help_key, const std::string& value,
+                          const std::string& error) {
+      Value f;
+      f["id"] = name;
+      f["name"] = name;
+      f["type"] = "text";
+      f["inputmode"] = "numeric";
+      f["autocomplete"] = "off";
+      f["maxlength"] = maxlength;
+      f["label"] = Text(v, label_key);
+      f["help"] = Text(v, help_key);
+      f["required"] = true;
+      f["value"] = value;
+      f["error"] = error;
+      return f;
+    };
     Value fields;
-    Value a;
-    a["id"] = "avviso";
-    a["name"] = "avviso";
-    a["type"] = "text";
-    a["inputmode"] = "numeric";
-    a["autocomplete"] = "off";
-    a["maxlength"] = "22";
-    a["label"] = Text(v, "notice_number_label");
-    a["help"] = Text(v, "notice_number_help");
-    a["required"] = true;
-    a["value"] = avviso;
-    a["error"] = avviso_error;
-    fields.push_back(std::move(a));
-    Value c;
-    c["id"] = "cf";
-    c["name"] = "cf";
-    c["type"] = "text";
-    c["inputmode"] = "numeric";
-    c["autocomplete"] = "off";
-    c["maxlength"] = "20";
-    c["label"] = Text(v, "entity_fc_label");
-    c["help"] = Text(v, "entity_fc_help");
-    c["required"] = true;
-    c["value"] = cf;
-    c["error"] = cf_error;
+    fields.push_back(code_field("avviso", "22", "notice_number_label", "notice_number_help", avviso,
+                                avviso_error));
     Value pay;
     pay["fields"] = std::move(fields);
-    pay["cf_field"] = std::move(c);
+    pay["cf_field"] = code_field("cf", "20", "entity_fc_label", "entity_fc_help", cf, cf_error);
     pay["by_debtor"] = by_debtor;
     return pay;
   }

@@ -12,268 +12,66 @@
 //   INCASSO_E2E_DOCS          also copy the main screenshots there (e.g. docs/portal)
 //   INCASSO_E2E_KEEP=1        keep the temp dir (always kept when a test failed)
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import os from 'node:os';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 
-import { chromium } from 'playwright-core';
+import {
+  ENTITY, cli, createWorkDir, e2eAfter, e2eBefore, e2e as e2eTest, euro, jsonLines,
+  launchBrowser, plain, positionStatus, seriousA11yViolations, setChildEnv, startServer,
+  waitHealthy,
+} from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const INCASSO_BIN = path.resolve(process.env.INCASSO_BIN ||
-  path.join(here, '..', '..', 'build', 'release', 'src', 'bin', 'incasso'));
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ENTITY = '00123456782'; // Comune di Valdimonte, a demo institution
 const ENTITY_SLUG = 'comune-valdimonte';
 const LOOKUP_BURST = 60;
-
-const START_TIMEOUT_MS = 15_000;
-const CLI_TIMEOUT_MS = 10_000;
-const STEP_TIMEOUT_MS = 10_000;
 const TEST_TIMEOUT_MS = 90_000; // axe at two widths on every page takes a while
-const STOP_TIMEOUT_MS = 5_000;
 
-const execFileAsync = promisify(execFile);
-
-// The children's environment: built-in defaults plus what this test sets, so that an INCASSO_*
-// variable of the caller's (a PostgreSQL URL, a config file) cannot leak in. The server and the
-// CLI must agree on the database; both run with the temp dir as cwd.
-function childEnv() {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (!k.startsWith('INCASSO_')) env[k] = v;
-  }
-  env.INCASSO_HTTP_HOST = '127.0.0.1';
-  env.INCASSO_HTTP_PORT = '0';
-  env.INCASSO_DATABASE_URL = 'sqlite:var/incasso.db';
-  // A look-up budget the whole file stays within, and that the last test then exhausts.
-  env.INCASSO_PORTAL_LOOKUP_BURST = String(LOOKUP_BURST);
-  env.INCASSO_PORTAL_LOOKUP_PER_MINUTE = '1';
-  return env;
-}
-
-// A server started as a child process; its stdout and stderr go to `logPath`.
-class Server {
-  constructor(name, args, { cwd, logPath }) {
-    this.name = name;
-    this.logPath = logPath;
-    this.stdout = '';
-    this.stderr = '';
-    const log = createWriteStream(logPath);
-    this.proc = spawn(INCASSO_BIN, args,
-      { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    this.exited = new Promise((resolve) => {
-      this.proc.once('exit', (code, signal) => resolve({ code, signal }));
-      this.proc.once('error', (error) => resolve({ error }));
-    });
-    this.proc.stdout.setEncoding('utf8').on('data', (s) => { this.stdout += s; log.write(s); });
-    this.proc.stderr.setEncoding('utf8').on('data', (s) => { this.stderr += s; log.write(s); });
-    this.exited.then(() => log.end());
-  }
-
-  alive() {
-    const p = this.proc;
-    return p.pid !== undefined && p.exitCode === null && p.signalCode === null;
-  }
-
-  tail(chars = 2000) {
-    const all = `${this.stdout}\n--- stderr ---\n${this.stderr}`;
-    return all.length > chars ? `...${all.slice(-chars)}` : all;
-  }
-
-  // Resolves with the first match of `re` in stdout; rejects if the process exits or the time
-  // runs out first.
-  waitForOutput(re, timeoutMs = START_TIMEOUT_MS) {
-    return new Promise((resolve, reject) => {
-      let timer;
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.proc.stdout.off('data', check);
-      };
-      const check = () => {
-        const m = this.stdout.match(re);
-        if (!m) return;
-        cleanup();
-        resolve(m);
-      };
-      timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(
-          `${this.name} did not print ${re} within ${timeoutMs} ms:\n${this.tail()}`));
-      }, timeoutMs);
-      this.exited.then((how) => {
-        cleanup();
-        reject(new Error(`${this.name} exited (${JSON.stringify(how)}) before printing ${re}:\n` +
-          this.tail()));
-      });
-      this.proc.stdout.on('data', check);
-      check();
-    });
-  }
-
-  async stop() {
-    if (!this.alive()) return this.exited;
-    this.proc.kill('SIGTERM');
-    const timer = setTimeout(() => this.proc.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    const how = await this.exited;
-    clearTimeout(timer);
-    return how;
-  }
-}
-
-// Every child, so that an exit or a signal never leaves one behind.
-const servers = [];
-process.once('exit', () => {
-  for (const s of servers) if (s.alive()) s.proc.kill('SIGKILL');
+// A look-up budget the whole file stays within, and that the last test then exhausts.
+setChildEnv({
+  INCASSO_PORTAL_LOOKUP_BURST: String(LOOKUP_BURST),
+  INCASSO_PORTAL_LOOKUP_PER_MINUTE: '1',
 });
-for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
-  process.once(signal, () => process.exit(128 + number)); // the exit handler kills the children
-}
 
-// Polls GET base/healthz until it answers 200 (the server printed its address once listening, so
-// the first try normally succeeds).
-async function waitHealthy(name, base, timeoutMs = START_TIMEOUT_MS) {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return;
-      last = `HTTP ${res.status}`;
-    } catch (e) {
-      last = String(e?.cause?.code || e);
-    }
-    await delay(100);
-  }
-  throw new Error(`${name} at ${base} not healthy within ${timeoutMs} ms (${last})`);
-}
-
-// Runs the incasso CLI in the temp dir; returns its stdout.
-async function cli(...args) {
-  try {
-    const { stdout } = await execFileAsync(INCASSO_BIN, args, {
-      cwd: workDir, env: childEnv(), timeout: CLI_TIMEOUT_MS, killSignal: 'SIGKILL',
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return stdout;
-  } catch (e) {
-    const how = e.code ?? e.signal;
-    throw new Error(`incasso ${args.join(' ')} failed (${how}): ${e.stderr || e.message}`);
-  }
-}
-
-const jsonLines = (text) =>
-  text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
-
-async function positionStatus(iupd) {
-  return JSON.parse(await cli('position', 'show', '--entity', ENTITY, iupd)).status;
-}
-
-// The event log is written in the background (app/event_recorder.hpp: batches within 50 ms), so
-// an entry for a call already answered may land a moment later: poll, bounded.
-async function waitForEvent(notice, operation, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const events = jsonLines(await cli('events', '--notice', notice, '--operation', operation));
-    if (events.length > 0 || Date.now() >= deadline) return events;
-    await delay(100);
-  }
-}
-
-// "€ 1.234,56": the Checkout page's Italian format (thousands '.', decimals ',').
-function euro(cents) {
-  const units = Math.trunc(cents / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '.');
-  return `€ ${units},${String(cents % 100).padStart(2, '0')}`;
-}
-
-// Text as a reader sees it: no-break spaces and runs of white space as one space.
-const plain = (s) => s.replace(/[\s\u00a0\u202f]+/g, ' ').trim();
-
-
-let workDir;
-let station;
 let base; // http://127.0.0.1:PORT
 let browser;
 let context;
-let axeSource;
 let artifacts;
-let failures = 0;
 let valid; // VALID single-option notices of ENTITY
 const byStatus = {}; // status -> [nav]
 const pagesChecked = [];
 
-function e2e(name, fn) {
-  test(name, { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    try {
-      await fn(t);
-    } catch (e) {
-      failures += 1;
-      throw e;
-    }
-  });
-}
+const e2e = (name, fn) => e2eTest(name, TEST_TIMEOUT_MS, fn);
 
-before(async () => {
-  try {
-    workDir = await mkdtemp(path.join(os.tmpdir(), 'incasso-portal-e2e-'));
-    artifacts = path.resolve(process.env.INCASSO_E2E_ARTIFACTS || path.join(workDir, 'screenshots'));
-    await mkdir(artifacts, { recursive: true });
-    station = new Server('incasso serve --demo', ['serve', '--demo'],
-      { cwd: workDir, logPath: path.join(workDir, 'serve.log') });
-    servers.push(station);
-    base = (await station.waitForOutput(/^incasso \S+ is listening on (http:\/\/[^/\s]+)\//m))[1];
-    await station.waitForOutput(/^node simulator .* on (http:\/\/[^/\s]+)\//m);
-    await waitHealthy('incasso', base);
+e2eBefore(async () => {
+  const workDir = await createWorkDir('incasso-portal-e2e-');
+  artifacts = path.resolve(process.env.INCASSO_E2E_ARTIFACTS || path.join(workDir, 'screenshots'));
+  await mkdir(artifacts, { recursive: true });
+  const station = startServer('incasso serve --demo', ['serve', '--demo'], 'serve.log');
+  base = (await station.waitForOutput(/^incasso \S+ is listening on (http:\/\/[^/\s]+)\//m))[1];
+  await station.waitForOutput(/^node simulator .* on (http:\/\/[^/\s]+)\//m);
+  await waitHealthy('incasso', base);
 
-    const all = jsonLines(await cli('position', 'list', '--entity', ENTITY, '--limit', '1000'));
-    for (const p of all) {
-      (byStatus[p.status] ??= []).push(p.paymentOption[0].nav);
-    }
-    valid = all.filter((p) => p.status === 'VALID' && p.paymentOption.length === 1 &&
-      !p.paymentOption[0].isPartialPayment).map((p) => ({
-      iupd: p.iupd, nav: p.paymentOption[0].nav, amount: p.paymentOption[0].amount,
-      debtor: p.fiscalCode,
-    }));
-    assert.ok(valid.length >= 4, `need 4 VALID single-option notices, found ${valid.length}`);
-    for (const s of ['PAID', 'EXPIRED', 'INVALID']) {
-      assert.ok(byStatus[s]?.length > 0, `a demo notice in state ${s}`);
-    }
-
-    axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      timeout: START_TIMEOUT_MS,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context = await browser.newContext({ locale: 'it-IT', viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(STEP_TIMEOUT_MS);
-    context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
-  } catch (e) {
-    failures += 1;
-    throw e;
+  const all = jsonLines(await cli('position', 'list', '--entity', ENTITY, '--limit', '1000'));
+  for (const p of all) {
+    (byStatus[p.status] ??= []).push(p.paymentOption[0].nav);
   }
-}, { timeout: 3 * START_TIMEOUT_MS + 2 * CLI_TIMEOUT_MS });
+  valid = all.filter((p) => p.status === 'VALID' && p.paymentOption.length === 1 &&
+    !p.paymentOption[0].isPartialPayment).map((p) => ({
+    iupd: p.iupd, nav: p.paymentOption[0].nav, amount: p.paymentOption[0].amount,
+    debtor: p.fiscalCode,
+  }));
+  assert.ok(valid.length >= 4, `need 4 VALID single-option notices, found ${valid.length}`);
+  for (const s of ['PAID', 'EXPIRED', 'INVALID']) {
+    assert.ok(byStatus[s]?.length > 0, `a demo notice in state ${s}`);
+  }
 
-async function settleWithin(promise, ms) {
-  let timer;
-  const timeout = new Promise((resolve) => { timer = setTimeout(resolve, ms); });
-  await Promise.race([promise.catch(() => {}), timeout]);
-  clearTimeout(timer);
-}
+  ({ browser, context } = await launchBrowser({ width: 1280, height: 900 }));
+});
 
-after(async () => {
-  if (browser) await settleWithin(browser.close(), STOP_TIMEOUT_MS);
-  await Promise.all(servers.map((s) => s.stop()));
-  const docs = process.env.INCASSO_E2E_DOCS;
-  if (docs && failures === 0) {
+e2eAfter({
+  // The main screenshots into INCASSO_E2E_DOCS (e.g. docs/portal), when every test passed.
+  async whenPassed() {
+    const docs = process.env.INCASSO_E2E_DOCS;
+    if (!docs) return;
     await mkdir(docs, { recursive: true });
     for (const name of ['home', 'entity', 'notice', 'cart', 'outcome-ok', 'service', 'notice-paid']) {
       for (const w of [375, 1280]) {
@@ -281,27 +79,14 @@ after(async () => {
           .catch(() => {});
       }
     }
-  }
-  if (!workDir) return;
-  if (failures > 0 || process.env.INCASSO_E2E_KEEP === '1') {
-    console.error(`e2e: kept ${workDir}`);
-    if (failures > 0) for (const s of servers) console.error(`--- ${s.name} ---\n${s.tail()}`);
-  } else {
-    await rm(workDir, { recursive: true, force: true });
-  }
-}, { timeout: 3 * STOP_TIMEOUT_MS });
+  },
+});
 
 // axe-core at phone and desktop width (no serious or critical violation), and a screenshot of each.
 async function checkPage(page, name) {
   for (const width of [375, 1280]) {
     await page.setViewportSize({ width, height: width === 375 ? 740 : 900 });
-    await page.evaluate(axeSource); // through DevTools: the page's CSP does not apply
-    const results =
-      await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-    const serious = results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' '))})`);
-    assert.deepEqual(serious, [], `axe-core on ${name} at ${width} px`);
+    assert.deepEqual(await seriousA11yViolations(page), [], `axe-core on ${name} at ${width} px`);
     await page.screenshot({ path: path.join(artifacts, `${name}-${width}.png`), fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -309,12 +94,6 @@ async function checkPage(page, name) {
 }
 
 const mainText = async (page) => plain(await page.locator('main').innerText());
-
-// "€ 1.234,56", the portal's Italian format.
-function euroIt(cents) {
-  const units = Math.trunc(cents / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '.');
-  return `€ ${units},${String(cents % 100).padStart(2, '0')}`;
-}
 
 async function lookUp(page, nav, cf = ENTITY, { byDebtor = false } = {}) {
   await page.goto(`${base}/paga`);
@@ -366,7 +145,7 @@ e2e('home -> institution -> pay a notice -> Checkout -> outcome with the receipt
   await page.waitForURL(`${base}/paga`);
   const notice = await mainText(page);
   assert.match(notice, /Il tuo avviso/);
-  assert.ok(notice.includes(euroIt(n.amount)), `${euroIt(n.amount)} in ${notice}`);
+  assert.ok(notice.includes(euro(n.amount)), `${euro(n.amount)} in ${notice}`);
   assert.ok(notice.includes('Comune di Valdimonte'));
   assert.ok(!page.url().includes(n.nav), 'no notice number in the URL');
   await checkPage(page, 'notice');
@@ -417,7 +196,7 @@ e2e('a cart of 3 notices is paid at once', async () => {
   }
   assert.equal(await page.locator('ul.cart-items > li').count(), 3);
   const total = three.reduce((s, n) => s + n.amount, 0);
-  assert.ok((await mainText(page)).includes(euroIt(total)), `total ${euroIt(total)}`);
+  assert.ok((await mainText(page)).includes(euro(total)), `total ${euro(total)}`);
   await page.getByRole('button', { name: 'Paga con pagoPA' }).click();
   await page.waitForURL(/\/checkout\/carts\//);
   assert.equal(await page.locator('ul.notices > li').count(), 3);
@@ -545,7 +324,7 @@ e2e("look-up by the debtor's fiscal code: the debtor's own notice, nobody else's
   assert.equal(await lookUp(page, n.nav, typed, { byDebtor: true }), 200, n.nav);
   const found = await mainText(page);
   assert.match(found, /Il tuo avviso/);
-  assert.ok(found.includes(euroIt(n.amount)), found);
+  assert.ok(found.includes(euro(n.amount)), found);
   assert.ok(found.includes('Comune di Valdimonte'));
   assert.ok(!page.url().includes(n.debtor), 'no fiscal code in the URL');
   await checkPage(page, 'notice-by-debtor');
@@ -556,7 +335,7 @@ e2e("look-up by the debtor's fiscal code: the debtor's own notice, nobody else's
   assert.equal(await lookUp(page, '301999999999999999', other, { byDebtor: true }), 404);
   assert.equal(await mainText(page), refused);
   assert.match(refused, /Avviso non trovato/);
-  assert.ok(!refused.includes('Valdimonte') && !refused.includes(euroIt(n.amount)));
+  assert.ok(!refused.includes('Valdimonte') && !refused.includes(euro(n.amount)));
   // A malformed debtor code: the message next to the field, the choice kept.
   assert.equal(await lookUp(page, n.nav, 'RSSMRA85', { byDebtor: true }), 400);
   assert.match(await page.locator('#cf-error').innerText(), /16 caratteri/);

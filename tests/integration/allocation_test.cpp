@@ -13,6 +13,7 @@
 #include "app/positions.hpp"
 #include "storage/open_store.hpp"
 #include "tests/support/databases.hpp"
+#include "tests/support/fixtures.hpp"
 
 namespace incasso {
 namespace {
@@ -141,23 +142,7 @@ TEST_P(AllocationTest, TwoProcessesNeverShareANumber) {
 // commit): a create that fails after the reservation leaves the sequence, the positions and the
 // outbox as they were, and the next number handed out is the one the failed create would have had.
 DebtPosition PositionToCreate(const std::string& iupd, TimePoint now) {
-  DebtPosition p;
-  p.iupd = iupd;
-  p.debtor.fiscal_code = "RSSMRA85T10A562S";
-  p.debtor.full_name = "Mario Rossi";
-  p.company_name = "Comune";
-  PaymentOption o;
-  o.amount = 2500;
-  o.description = "Mensa";
-  o.due_date = now + std::chrono::days{10};
-  Transfer t;
-  t.amount = 2500;
-  t.iban = "IT67V0542404200000000123456";
-  t.remittance_information = "Mensa";
-  t.category = "9/0201133SE/";
-  o.transfers.push_back(t);
-  p.options.push_back(o);
-  return p;
+  return testing::TestPosition(iupd, now + std::chrono::days{10});
 }
 
 std::string NavOfBase(std::uint64_t base) { return MakeNoticeNumberAux3("07", base)->nav; }

@@ -4,11 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <fstream>
-#include <map>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,6 +16,7 @@
 #include "app/entities.hpp"
 #include "app/positions.hpp"
 #include "core/time.hpp"
+#include "tests/support/api_client.hpp"
 #include "tests/support/databases.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/openapi_check.hpp"
@@ -40,33 +38,6 @@ const testing::OpenApiSpec& Spec() {
   return spec;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// The path parameters of `path` under `tmpl` (same number of segments; "{p}.ext" segments).
-std::map<std::string, std::string> PathParams(const std::string& tmpl, const std::string& path) {
-  std::map<std::string, std::string> out;
-  auto split = [](const std::string& p) {
-    std::vector<std::string> parts;
-    std::stringstream in(p.substr(1));
-    std::string seg;
-    while (std::getline(in, seg, '/')) parts.push_back(seg);
-    return parts;
-  };
-  auto t = split(tmpl), p = split(path);
-  for (std::size_t i = 0; i < t.size() && i < p.size(); ++i) {
-    if (t[i].empty() || t[i][0] != '{') continue;
-    const std::size_t close = t[i].find('}');
-    const std::string suffix = t[i].substr(close + 1);
-    out[t[i].substr(1, close - 1)] = p[i].substr(0, p[i].size() - suffix.size());
-  }
-  return out;
-}
-
 class ApiV1Test : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -75,8 +46,8 @@ class ApiV1Test : public ::testing::TestWithParam<std::string> {
     ctx_.emplace(AppContext{*store_, clock_});
     entity_a_ = testing::AddTestEntity(*ctx_, testing::TestEntity(kCfA, "comune", "01"));
     entity_b_ = testing::AddTestEntity(*ctx_, testing::TestEntity(kCfB, "universita", "02"));
-    key_a_ = NewKey(kCfA);
-    key_b_ = NewKey(kCfB);
+    key_a_ = testing::NewApiKey(*ctx_, kCfA);
+    key_b_ = testing::NewApiKey(*ctx_, kCfB);
     AddApiV1Routes(router_, *ctx_);
     AddExportRoutes(router_, *ctx_);
     import_jobs_ = AddImportRoutes(router_, *ctx_, tmp_.path() / "imports");
@@ -85,68 +56,18 @@ class ApiV1Test : public ::testing::TestWithParam<std::string> {
     if (import_jobs_) import_jobs_->Stop();
   }
 
-  std::string NewKey(const std::string& cf) {
-    auto key = CreateApiKey(*ctx_, Caller{}, cf, "test");
-    EXPECT_TRUE(key.ok()) << key.error().ToText();
-    return key.ok() ? key->key : std::string();
-  }
-
   static std::string Org(const std::string& cf = kCfA) {
     return std::string(kBase) + "/organizations/" + cf;
   }
 
   // Sends a request (key as Authorization: Bearer when `bearer`); checks request and response
-  // against the OpenAPI file unless check_requests_ is off (deliberately bad requests).
+  // against the OpenAPI file unless api_.check_requests is off (deliberately bad requests).
   http::Response Send(const std::string& method, const std::string& target, const std::string& key,
-                      std::string body = {},
-                      std::vector<std::pair<std::string, std::string>> headers = {},
-                      bool bearer = false) {
-    http::Request req;
-    req.method = method;
-    EXPECT_TRUE(http::SetTarget(target, req).ok()) << target;
-    if (!key.empty()) {
-      if (bearer) {
-        req.headers.emplace_back("authorization", "Bearer " + key);
-      } else {
-        req.headers.emplace_back("ocp-apim-subscription-key", key);
-      }
-    }
-    for (auto& h : headers) req.headers.push_back(std::move(h));
-    req.body = std::move(body);
-    req.request_id = "req-" + std::to_string(++requests_);
-    const std::string path = req.path.substr(std::string(kBase).size());
-    auto tmpl = Spec().MatchPath(path);
-    EXPECT_TRUE(tmpl.has_value()) << "no documented path for " << target;
-    if (tmpl && check_requests_) {
-      testing::OpenApiSpec::RequestParts parts;
-      parts.path_params = PathParams(*tmpl, path);
-      parts.query = req.query;
-      parts.headers = req.headers;
-      parts.body = req.body;
-      for (const auto& problem : Spec().CheckRequest(method, *tmpl, parts)) {
-        ADD_FAILURE() << "request " << method << " " << target << ": " << problem;
-      }
-    }
-    const std::string request_id = req.request_id;
-    http::Response r = router_.Handle(std::move(req));
-    if (tmpl) {
-      for (const auto& problem :
-           Spec().CheckResponse(method, *tmpl, r.status, r.body, r.content_type)) {
-        ADD_FAILURE() << "response " << method << " " << target << " " << r.status << ": "
-                      << problem << "\n"
-                      << r.body.substr(0, 2000);
-      }
-    }
-    if (r.status >= 400) {
-      EXPECT_EQ(r.content_type, "application/problem+json") << target;
-      json::value v = json::parse(r.body);
-      EXPECT_EQ(v.at("instance"), request_id.c_str());
-      EXPECT_EQ(v.at("status"), r.status);
-    }
-    return r;
+                      std::string body = {}, testing::Headers headers = {}, bool bearer = false) {
+    return api_.Send(method, target, key, std::move(body), std::move(headers), bearer);
   }
 
-  static json::value Body(const http::Response& r) { return json::parse(r.body); }
+  static json::value Body(const http::Response& r) { return testing::JsonBody(r); }
 
   // Field names of a problem's errors list.
   static std::vector<std::string> Fields(const http::Response& r) {
@@ -160,23 +81,9 @@ class ApiV1Test : public ::testing::TestWithParam<std::string> {
 
   DebtPosition MakePosition(const std::string& iupd, const std::string& debtor, std::int64_t amount,
                             const std::string& iban) {
-    DebtPosition p;
-    p.iupd = iupd;
-    p.debtor.type = DebtorType::kPerson;
+    DebtPosition p = testing::TestPosition(iupd, kNow + std::chrono::days{10}, amount);
     p.debtor.fiscal_code = debtor;
-    p.debtor.full_name = "Mario Rossi";
-    p.company_name = "Comune";
-    PaymentOption o;
-    o.amount = amount;
-    o.description = "Mensa";
-    o.due_date = kNow + std::chrono::days{10};
-    Transfer t;
-    t.amount = amount;
-    t.remittance_information = "Mensa";
-    t.category = "9/0201133SE/";
-    t.iban = iban;
-    o.transfers.push_back(t);
-    p.options.push_back(o);
+    p.options[0].transfers[0].iban = iban;
     return p;
   }
 
@@ -242,13 +149,12 @@ class ApiV1Test : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(service.ok()) << service.error().ToText();
   }
 
-  bool check_requests_ = true;
-  int requests_ = 0;
   testing::TempDir tmp_;
   FakeClock clock_{kNow};
   std::unique_ptr<Store> store_;
   std::optional<AppContext> ctx_;
   http::Router router_;
+  testing::ApiClient api_{router_, Spec(), kBase};
   std::unique_ptr<ImportJobRunner> import_jobs_;
   Entity entity_a_;
   Entity entity_b_;
@@ -260,7 +166,8 @@ TEST_P(ApiV1Test, ServesItsOpenApiFileWithoutAKey) {
   auto r = Send("GET", std::string(kBase) + "/openapi.json", "");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.content_type, "application/json");
-  EXPECT_EQ(r.body, ReadFile(INCASSO_V1_OPENAPI));  // the repo file, embedded at build time
+  EXPECT_EQ(r.body,
+            testing::ReadFile(INCASSO_V1_OPENAPI));  // the repo file, embedded at build time
   EXPECT_EQ(Body(r).at("openapi"), "3.0.3");
 }
 
@@ -318,7 +225,7 @@ TEST_P(ApiV1Test, ReceiptsListFilterAndGetAsJsonAndOriginalXml) {
   EXPECT_EQ(Send("GET", Org() + "/receipts/RT-B1.xml", key_a_).status, 404);
   EXPECT_EQ(Send("GET", Org() + "/receipts/NOPE.xml", key_a_).status, 404);
 
-  check_requests_ = false;  // deliberately outside the OpenAPI file
+  api_.check_requests = false;  // deliberately outside the OpenAPI file
   auto bad = Send(
       "GET", Org() + "/receipts?limit=0&offset=-1&paidFrom=2026-13-01&noticeNumber=12&x=1", key_a_);
   EXPECT_EQ(bad.status, 400);
@@ -364,7 +271,7 @@ TEST_P(ApiV1Test, PaymentsSearchAcrossPositions) {
   auto b = Send("GET", Org(kCfB) + "/payments", key_b_);
   EXPECT_EQ(Body(b).at("items").as_array().size(), 1U);
 
-  check_requests_ = false;
+  api_.check_requests = false;
   auto bad = Send("GET",
                   Org() +
                       "/payments?status=PAID&amountMin=1.5&amountMax=-1&iuv=abc&paidTo=x"
@@ -454,7 +361,7 @@ TEST_P(ApiV1Test, WebhookEndpointsAndTheirDeliveryLog) {
   EXPECT_EQ(Send("GET", b_org + "/webhook-deliveries/" + did, key_b_).status, 404);
   EXPECT_EQ(Send("POST", b_org + "/webhook-deliveries/" + did + "/redeliver", key_b_).status, 404);
 
-  check_requests_ = false;
+  api_.check_requests = false;
   auto bad = Send("POST", Org() + "/webhooks", key_a_, R"({"events":[1,"nope"],"colour":"red"})");
   EXPECT_EQ(bad.status, 400) << bad.body;
   auto fields = Fields(bad);
@@ -527,7 +434,7 @@ TEST_P(ApiV1Test, EveryRouteNeedsAKeyOfTheOrganizationInThePath) {
       "iupd;debtor_fiscal_code;debtor_name;amount;due_date;description;iban\n"
       "EVIL-1;RSSMRA85T10A562S;Mario;1.00;2027-01-31;x;" +
       std::string(kIbanA) + "\n";
-  check_requests_ = false;  // the checker reads request bodies as JSON; this one is CSV
+  api_.check_requests = false;  // the checker reads request bodies as JSON; this one is CSV
   auto job = Send("POST", Org() + "/imports?dryRun=true", key_a_, csv);
   ASSERT_EQ(job.status, 202) << job.body;
   const std::string import_id(Body(job).at("id").as_string());
@@ -558,7 +465,7 @@ TEST_P(ApiV1Test, EveryRouteNeedsAKeyOfTheOrganizationInThePath) {
   auto revoked = CreateApiKey(*ctx_, Caller{}, kCfA, "old");
   ASSERT_TRUE(revoked.ok());
   ASSERT_TRUE(RevokeApiKey(*ctx_, Caller{}, kCfA, revoked->info.id).ok());
-  check_requests_ = false;
+  api_.check_requests = false;
   for (const auto& [method, route] : routes) {
     std::string body =
         method == "POST" && route == "/webhooks" ? R"({"url":"http://127.0.0.1:9/evil"})" : "";

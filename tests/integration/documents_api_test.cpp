@@ -22,6 +22,7 @@
 #include "core/time.hpp"
 #include "render/pdf_renderer.hpp"
 #include "render/render_test_support.hpp"
+#include "tests/support/api_client.hpp"
 #include "tests/support/databases.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/openapi_check.hpp"
@@ -81,22 +82,8 @@ class Renderer final : public DocumentRenderer {
 };
 
 DebtPosition Position(const std::string& iupd) {
-  DebtPosition p;
-  p.iupd = iupd;
-  p.debtor.fiscal_code = "RSSMRA85T10A562S";
-  p.debtor.full_name = "Mario Rossi";
-  p.company_name = "Comune";
-  PaymentOption o;
-  o.amount = 2500;
-  o.description = "Mensa scolastica";
-  o.due_date = *ParseDateTime("2026-12-31T00:00:00Z");
-  Transfer t;
-  t.amount = 2500;
-  t.remittance_information = "Mensa";
-  t.category = "9/0201133SE/";
-  t.iban = "IT67V0542404200000000123456";
-  o.transfers = {t};
-  p.options = {o};
+  DebtPosition p = testing::TestPosition(iupd, *ParseDateTime("2026-12-31T00:00:00Z"));
+  p.options[0].description = "Mensa scolastica";
   return p;
 }
 
@@ -108,8 +95,10 @@ class DocumentsApiTest : public ::testing::TestWithParam<std::string> {
     ctx_.emplace(AppContext{*store_, clock_});
     testing::AddTestEntity(*ctx_, testing::TestEntity(kCfA, "comune", "01"));
     testing::AddTestEntity(*ctx_, testing::TestEntity(kCfB, "universita", "02"));
-    key_a_ = CreateApiKey(*ctx_, Caller{}, kCfA, "a")->key;
-    key_b_ = CreateApiKey(*ctx_, Caller{}, kCfB, "b")->key;
+    key_a_ = testing::NewApiKey(*ctx_, kCfA, "a");
+    key_b_ = testing::NewApiKey(*ctx_, kCfB, "b");
+    api_.check_requests = false;  // responses only, whatever their status
+    api_.problem_json = false;
     AddDocumentRoutes(router_, *ctx_, std::make_shared<Renderer>());
     batches_ =
         AddNoticeBatchRoutes(router_, *ctx_, std::make_shared<Renderer>(), tmp_.path() / "batches");
@@ -125,25 +114,7 @@ class DocumentsApiTest : public ::testing::TestWithParam<std::string> {
   // Every answer is checked against openapi/incasso-v1.json.
   http::Response Send(const std::string& method, const std::string& target, const std::string& key,
                       std::string body = {}) {
-    http::Request req;
-    req.method = method;
-    EXPECT_TRUE(http::SetTarget(target, req).ok());
-    if (!key.empty()) req.headers.emplace_back("ocp-apim-subscription-key", key);
-    req.body = std::move(body);
-    req.request_id = "req-1";
-    const std::string path = req.path.substr(std::string("/api/v1").size());
-    auto tmpl = Spec().MatchPath(path);
-    EXPECT_TRUE(tmpl.has_value()) << "no documented path for " << target;
-    http::Response r = router_.Handle(std::move(req));
-    if (tmpl) {
-      for (const auto& problem :
-           Spec().CheckResponse(method, *tmpl, r.status, r.body, r.content_type)) {
-        ADD_FAILURE() << "response " << method << " " << target << " " << r.status << ": "
-                      << problem << "\n"
-                      << r.body.substr(0, 1000);
-      }
-    }
-    return r;
+    return api_.Send(method, target, key, std::move(body));
   }
   http::Response Get(const std::string& target, const std::string& key) {
     return Send("GET", target, key);
@@ -183,6 +154,7 @@ class DocumentsApiTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<Store> store_;
   std::optional<AppContext> ctx_;
   http::Router router_;
+  testing::ApiClient api_{router_, Spec(), "/api/v1"};
   std::string key_a_, key_b_, nav_;
   std::unique_ptr<NoticeBatchRunner> batches_;
 };

@@ -13,6 +13,7 @@
 #include "app/api_keys.hpp"
 #include "app/positions.hpp"
 #include "core/time.hpp"
+#include "tests/support/api_client.hpp"
 #include "tests/support/databases.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/openapi_check.hpp"
@@ -45,71 +46,30 @@ class ExportApiTest : public ::testing::TestWithParam<std::string> {
     ctx_.emplace(AppContext{*store_, clock_});
     testing::AddTestEntity(*ctx_, testing::TestEntity(kCfA, "comune", "01"));
     testing::AddTestEntity(*ctx_, testing::TestEntity(kCfB, "universita", "02"));
-    key_a_ = NewKey(kCfA);
-    key_b_ = NewKey(kCfB);
+    key_a_ = testing::NewApiKey(*ctx_, kCfA);
+    key_b_ = testing::NewApiKey(*ctx_, kCfB);
     AddExportRoutes(router_, *ctx_);
+    api_.check_requests = false;  // responses only (bad filters are sent on purpose)
     Create(kCfA, "A-VALID", 1000, 5, true);
     Create(kCfA, "A-DRAFT", 2050, 40, false);
     Create(kCfA, "A-LATE", 99, 60, true);
     Create(kCfB, "B-SECRET", 777, 5, true);
   }
 
-  std::string NewKey(const std::string& cf) {
-    auto key = CreateApiKey(*ctx_, Caller{}, cf, "test");
-    EXPECT_TRUE(key.ok()) << key.error().ToText();
-    return key.ok() ? key->key : std::string();
-  }
-
   void Create(const std::string& cf, const std::string& iupd, std::int64_t cents, int due_days,
               bool publish) {
-    DebtPosition p;
-    p.iupd = iupd;
-    p.debtor.fiscal_code = "RSSMRA85T10A562S";
-    p.debtor.full_name = "Mario Rossi";
+    DebtPosition p = testing::TestPosition(iupd, kNow + std::chrono::days{due_days}, cents);
     p.company_name = "Ente";
-    PaymentOption o;
-    o.amount = cents;
-    o.description = "Mensa";
-    o.due_date = kNow + std::chrono::days{due_days};
-    Transfer t;
-    t.amount = cents;
-    t.iban = cf == kCfA ? "IT67V0542404200000000123456" : "IT60X0542811101000000123456";
-    t.remittance_information = "Mensa";
-    t.category = "9/0201133SE/";
-    o.transfers.push_back(t);
-    p.options.push_back(o);
+    if (cf != kCfA) p.options[0].transfers[0].iban = "IT60X0542811101000000123456";
     auto r = CreatePosition(*ctx_, Caller{}, {cf, std::move(p), publish});
     ASSERT_TRUE(r.ok()) << r.error().ToText();
   }
 
   static std::string Org(const std::string& cf = kCfA) { return "/api/v1/organizations/" + cf; }
 
+  // A GET whose response is checked against the OpenAPI file.
   http::Response Get(const std::string& target, const std::string& key) {
-    http::Request req;
-    req.method = "GET";
-    EXPECT_TRUE(http::SetTarget(target, req).ok()) << target;
-    if (!key.empty()) req.headers.emplace_back("ocp-apim-subscription-key", key);
-    req.request_id = "req-" + std::to_string(++requests_);
-    const std::string path = req.path.substr(std::string("/api/v1").size());
-    auto tmpl = Spec().MatchPath(path);
-    EXPECT_TRUE(tmpl.has_value()) << "no documented path for " << target;
-    http::Response r = router_.Handle(std::move(req));
-    if (tmpl) {
-      for (const auto& problem :
-           Spec().CheckResponse("GET", *tmpl, r.status, r.body, r.content_type)) {
-        ADD_FAILURE() << "response " << target << " " << r.status << ": " << problem << "\n"
-                      << r.body.substr(0, 500);
-      }
-    }
-    if (r.status >= 400) EXPECT_EQ(r.content_type, "application/problem+json") << target;
-    return r;
-  }
-
-  static std::string Header(const http::Response& r, const std::string& name) {
-    for (const auto& [k, v] : r.headers) {
-      if (k == name) return v;
-    }
-    return {};
+    return api_.Send("GET", target, key);
   }
 
   testing::TempDir tmp_;
@@ -118,17 +78,17 @@ class ExportApiTest : public ::testing::TestWithParam<std::string> {
   std::optional<AppContext> ctx_;
   std::string key_a_, key_b_;
   http::Router router_;
-  int requests_ = 0;
+  testing::ApiClient api_{router_, Spec(), "/api/v1"};
 };
 
 TEST_P(ExportApiTest, CsvDownloadWithFiltersAndHeaders) {
   auto all = Get(Org() + "/exports/positions.csv", key_a_);
   ASSERT_EQ(all.status, 200) << all.body;
   EXPECT_EQ(all.content_type, "text/csv; charset=utf-8");
-  EXPECT_EQ(Header(all, "Content-Disposition"),
+  EXPECT_EQ(testing::Header(all, "Content-Disposition"),
             "attachment; filename=\"00123456782-positions.csv\"");
-  EXPECT_EQ(Header(all, "Cache-Control"), "no-store");
-  EXPECT_EQ(Header(all, "X-Export-Rows"), "3");
+  EXPECT_EQ(testing::Header(all, "Cache-Control"), "no-store");
+  EXPECT_EQ(testing::Header(all, "X-Export-Rows"), "3");
   EXPECT_EQ(all.body.rfind("\xEF\xBB\xBFiupd;status;", 0), 0U) << all.body.substr(0, 80);
   EXPECT_EQ(CountLines(all.body), 4);  // header + 3
   EXPECT_NE(all.body.find("A-DRAFT"), std::string::npos);
@@ -136,7 +96,7 @@ TEST_P(ExportApiTest, CsvDownloadWithFiltersAndHeaders) {
 
   auto drafts = Get(Org() + "/exports/positions.csv?status=DRAFT&separator=,&bom=false", key_a_);
   ASSERT_EQ(drafts.status, 200) << drafts.body;
-  EXPECT_EQ(Header(drafts, "X-Export-Rows"), "1");
+  EXPECT_EQ(testing::Header(drafts, "X-Export-Rows"), "1");
   EXPECT_EQ(drafts.body.rfind("iupd,status,", 0), 0U);  // no BOM, comma
   EXPECT_NE(drafts.body.find("A-DRAFT"), std::string::npos);
   EXPECT_EQ(drafts.body.find("A-VALID"), std::string::npos);
@@ -144,13 +104,13 @@ TEST_P(ExportApiTest, CsvDownloadWithFiltersAndHeaders) {
   // Due-date window: only the option due in 5 days (to is inclusive of the whole day).
   auto soon = Get(Org() + "/exports/options.csv?from=2026-11-26&to=2026-12-01", key_a_);
   ASSERT_EQ(soon.status, 200) << soon.body;
-  EXPECT_EQ(Header(soon, "X-Export-Rows"), "1");
+  EXPECT_EQ(testing::Header(soon, "X-Export-Rows"), "1");
   EXPECT_NE(soon.body.find("A-VALID"), std::string::npos);
   EXPECT_EQ(soon.body.find("A-LATE"), std::string::npos);
 
   auto receipts = Get(Org() + "/exports/receipts.csv", key_a_);
   ASSERT_EQ(receipts.status, 200);
-  EXPECT_EQ(Header(receipts, "X-Export-Rows"), "0");
+  EXPECT_EQ(testing::Header(receipts, "X-Export-Rows"), "0");
   EXPECT_EQ(CountLines(receipts.body), 1);  // the header alone
 }
 
@@ -158,9 +118,9 @@ TEST_P(ExportApiTest, XlsxDownload) {
   auto x = Get(Org() + "/exports/positions.xlsx?status=VALID", key_a_);
   ASSERT_EQ(x.status, 200) << x.body;
   EXPECT_EQ(x.content_type, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-  EXPECT_EQ(Header(x, "Content-Disposition"),
+  EXPECT_EQ(testing::Header(x, "Content-Disposition"),
             "attachment; filename=\"00123456782-positions.xlsx\"");
-  EXPECT_EQ(Header(x, "X-Export-Rows"), "2");
+  EXPECT_EQ(testing::Header(x, "X-Export-Rows"), "2");
   EXPECT_EQ(x.body.rfind("PK\x03\x04", 0), 0U);  // a zip container, as every XLSX
   for (const char* what : {"options", "receipts"}) {
     auto r = Get(Org() + "/exports/" + what + ".xlsx", key_a_);

@@ -78,22 +78,8 @@ class ExportTest : public ::testing::TestWithParam<std::string> {
 
   static DebtPosition Position(const std::string& iupd, std::int64_t cents, int due_days,
                                const std::string& debtor = "Mario Rossi") {
-    DebtPosition p;
-    p.iupd = iupd;
-    p.debtor.fiscal_code = "RSSMRA85T10A562S";
+    DebtPosition p = testing::TestPosition(iupd, kNow + std::chrono::days{due_days}, cents);
     p.debtor.full_name = debtor;
-    p.company_name = "Comune";
-    PaymentOption o;
-    o.amount = cents;
-    o.description = "Mensa";
-    o.due_date = kNow + std::chrono::days{due_days};
-    Transfer t;
-    t.amount = cents;
-    t.iban = "IT67V0542404200000000123456";
-    t.remittance_information = "Mensa";
-    t.category = "9/0201133SE/";
-    o.transfers.push_back(t);
-    p.options.push_back(o);
     return p;
   }
 

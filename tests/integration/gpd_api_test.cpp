@@ -16,7 +16,9 @@
 #include "app/entities.hpp"
 #include "core/time.hpp"
 #include "domain/notice_number.hpp"
+#include "tests/support/api_client.hpp"
 #include "tests/support/databases.hpp"
+#include "tests/support/fixtures.hpp"
 #include "tests/support/openapi_check.hpp"
 
 namespace incasso {
@@ -75,87 +77,27 @@ class GpdApiTest : public ::testing::TestWithParam<std::string> {
     store_ = testing::OpenFreshStore(GetParam(), tmp_.path());
     if (!store_) GTEST_SKIP() << "set INCASSO_TEST_POSTGRES_URL to run on PostgreSQL";
     ctx_.emplace(AppContext{*store_, clock_});
-    AddTestEntity(kCfA, "comune", "01");
-    AddTestEntity(kCfB, "universita", "02");
-    key_a_ = NewKey(kCfA);
-    key_b_ = NewKey(kCfB);
+    testing::AddTestEntity(*ctx_, testing::TestEntity(kCfA, "comune", "01"));
+    testing::AddTestEntity(*ctx_, testing::TestEntity(kCfB, "universita", "02"));
+    key_a_ = testing::NewApiKey(*ctx_, kCfA);
+    key_b_ = testing::NewApiKey(*ctx_, kCfB);
     AddGpdRoutes(router_, *ctx_);
-  }
-
-  void AddTestEntity(const std::string& cf, const std::string& slug, const std::string& seg) {
-    Entity e;
-    e.fiscal_code = cf;
-    e.name = "Ente " + slug;
-    e.slug = slug;
-    e.segregation_code = seg;
-    auto created = AddEntity(*ctx_, Caller{}, e);
-    ASSERT_TRUE(created.ok()) << created.error().ToText();
-  }
-
-  std::string NewKey(const std::string& cf) {
-    auto key = CreateApiKey(*ctx_, Caller{}, cf, "test");
-    EXPECT_TRUE(key.ok()) << key.error().ToText();
-    return key.ok() ? key->key : std::string();
+    api_.require_documented_path = false;
+    api_.problem_json = false;  // gpd.json's own error body
+    // incasso's extension: an option without an IUV gets one from the entity's sequence.
+    api_.allowed_request_problem = [](const std::string& problem) {
+      return problem.find("missing required property \"iuv\"") != std::string::npos;
+    };
+    // 422 (Idempotency-Key reused with another body) is incasso's, not in gpd.json.
+    api_.unchecked_status = [](int status) { return status == 422; };
   }
 
   // Sends a request with `key` as Ocp-Apim-Subscription-Key (none when empty). The request is
-  // checked against gpd.json (unless check_requests_ is off, for deliberately bad ones) and so is
-  // the response, whatever its status.
+  // checked against gpd.json (unless api_.check_requests is off, for deliberately bad ones) and so
+  // is the response, whatever its status.
   http::Response Send(const std::string& method, const std::string& target, const std::string& key,
-                      std::string body = {},
-                      std::vector<std::pair<std::string, std::string>> headers = {}) {
-    http::Request req;
-    req.method = method;
-    auto st = http::SetTarget(target, req);
-    EXPECT_TRUE(st.ok()) << target;
-    if (!key.empty()) req.headers.emplace_back("ocp-apim-subscription-key", key);
-    for (auto& h : headers) req.headers.push_back(std::move(h));
-    req.body = std::move(body);
-    req.request_id = "req-1";
-    const std::string path = req.path.substr(std::string(kBase).size());
-    auto tmpl = Gpd().MatchPath(path);
-    if (tmpl && check_requests_) {
-      testing::OpenApiSpec::RequestParts parts;
-      parts.path_params = PathParams(*tmpl, path);
-      parts.query = req.query;
-      parts.headers = req.headers;
-      parts.body = req.body;
-      for (const auto& problem : Gpd().CheckRequest(method, *tmpl, parts)) {
-        // incasso's extension: an option without an IUV gets one from the entity's sequence.
-        if (problem.find("missing required property \"iuv\"") != std::string::npos) continue;
-        ADD_FAILURE() << "request " << method << " " << target << ": " << problem;
-      }
-    }
-    http::Response r = router_.Handle(std::move(req));
-    // 422 (Idempotency-Key reused with another body) is incasso's, not in gpd.json.
-    if (tmpl && r.status != 422) {
-      for (const auto& problem :
-           Gpd().CheckResponse(method, *tmpl, r.status, r.body, r.content_type)) {
-        ADD_FAILURE() << "response " << method << " " << target << " " << r.status << ": "
-                      << problem << "\n"
-                      << r.body;
-      }
-    }
-    return r;
-  }
-
-  // The path parameters of `path` under `tmpl` (same number of segments).
-  static std::map<std::string, std::string> PathParams(const std::string& tmpl,
-                                                       const std::string& path) {
-    std::map<std::string, std::string> out;
-    std::size_t a = 0, b = 0;
-    while (a < tmpl.size() && b <= path.size()) {
-      std::size_t ea = tmpl.find('/', a + 1), eb = path.find('/', b + 1);
-      std::string seg_t =
-          tmpl.substr(a + 1, ea == std::string::npos ? std::string::npos : ea - a - 1);
-      std::string seg_p =
-          path.substr(b + 1, eb == std::string::npos ? std::string::npos : eb - b - 1);
-      if (!seg_t.empty() && seg_t.front() == '{') out[seg_t.substr(1, seg_t.find('}') - 1)] = seg_p;
-      if (ea == std::string::npos || eb == std::string::npos) break;
-      a = ea;
-      b = eb;
-    }
-    return out;
+                      std::string body = {}, testing::Headers headers = {}) {
+    return api_.Send(method, target, key, std::move(body), std::move(headers));
   }
 
   static std::string Positions(const std::string& cf = kCfA) {
@@ -189,12 +131,12 @@ class GpdApiTest : public ::testing::TestWithParam<std::string> {
     return Conforming(r, "POST", kListPath);
   }
 
-  bool check_requests_ = true;
   testing::TempDir tmp_;
   FakeClock clock_{kNow};
   std::unique_ptr<Store> store_;
   std::optional<AppContext> ctx_;
   http::Router router_;
+  testing::ApiClient api_{router_, Gpd(), kBase};
   std::string key_a_;
   std::string key_b_;
 };
@@ -247,7 +189,7 @@ TEST_P(GpdApiTest, AGivenIuvMustCarryTheEntitysSegregationCode) {
 }
 
 TEST_P(GpdApiTest, InvalidPositionsAre400WithTheField) {
-  check_requests_ = false;  // deliberately outside gpd.json
+  api_.check_requests = false;  // deliberately outside gpd.json
   auto r = Send("POST", Positions(), key_a_,
                 R"({"iupd":"X","type":"F","fiscalCode":"RSSMRA85T10A562S","fullName":"M",)"
                 R"("companyName":"C","switchToExpired":false,"paymentOption":[{"amount":12.5,)"
@@ -415,7 +357,7 @@ TEST_P(GpdApiTest, ListPagesAndFilters) {
   EXPECT_EQ(iupds(list("?orderby=IUPD&ordering=DESC&status=VALID")),
             (std::vector<std::string>{"L-3", "L-2", "L-1"}));
 
-  check_requests_ = false;  // deliberately outside gpd.json
+  api_.check_requests = false;  // deliberately outside gpd.json
   for (const char* bad :
        {"?limit=51", "?limit=0", "?limit=999999999999", "?limit=-1", "?page=-1", "?page=abc",
         "?page=999999999&limit=50", "?status=BOGUS", "?due_date_from=2026-13-01",
@@ -430,7 +372,7 @@ TEST_P(GpdApiTest, ListPagesAndFilters) {
 }
 
 TEST_P(GpdApiTest, EveryRouteNeedsAValidKey) {
-  check_requests_ = false;  // deliberately outside gpd.json
+  api_.check_requests = false;  // deliberately outside gpd.json
   Create("AUTH-1", false);
   const std::vector<std::pair<std::string, std::string>> routes = {
       {"POST", Positions()},
@@ -467,7 +409,7 @@ TEST_P(GpdApiTest, EveryRouteNeedsAValidKey) {
 }
 
 TEST_P(GpdApiTest, AnotherEntitysKeyIsForbiddenOnEveryRoute) {
-  check_requests_ = false;  // deliberately outside gpd.json
+  api_.check_requests = false;  // deliberately outside gpd.json
   Create("MINE-1", false);
   std::string forbidden_detail;
   for (const std::string& iupd : {std::string("MINE-1"), std::string("NOT-THERE")}) {
@@ -499,7 +441,7 @@ TEST_P(GpdApiTest, AnotherEntitysKeyIsForbiddenOnEveryRoute) {
 }
 
 TEST_P(GpdApiTest, HostileInputIsRefusedCleanly) {
-  check_requests_ = false;  // deliberately outside gpd.json
+  api_.check_requests = false;  // deliberately outside gpd.json
   Create("SAFE-1", false);
   const std::vector<std::string> bodies = {"{not json",
                                            "[]",
@@ -629,7 +571,7 @@ TEST_P(GpdApiTest, TransferIbanUpdateMovesOnlyOpenTransfersOfTheEntity) {
   EXPECT_EQ(Conforming(Send("GET", Positions() + "/T-1", key_a_), "GET", kOnePath).at("version"),
             2);
 
-  check_requests_ = false;  // deliberately outside gpd.json
+  api_.check_requests = false;  // deliberately outside gpd.json
   for (const auto& [target, b] : std::vector<std::pair<std::string, std::string>>{
            {Positions() + "/transfers", body},                     // no oldIban
            {path, R"({"newIban":"IT00X"})"},                       // bad check digits
@@ -674,11 +616,11 @@ TEST_P(GpdApiTest, IdempotencyKeyReplaysTheFirstAnswer) {
   EXPECT_NE(b.body, first.body);
   // Errors are replayed too (a 400 stays a 400).
   const auto bad_key = std::make_pair(std::string("Idempotency-Key"), std::string("bad-1"));
-  check_requests_ = false;
+  api_.check_requests = false;
   auto bad = Send("POST", Positions(), key_a_, "{oops", {bad_key});
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(Send("POST", Positions(), key_a_, "{oops", {bad_key}).body, bad.body);
-  check_requests_ = true;
+  api_.check_requests = true;
   // After 24 hours the key is forgotten: the same request runs again (and now conflicts).
   clock_.Advance(std::chrono::hours{24} + std::chrono::seconds{1});
   auto later = Send("POST", Positions() + "?toPublish=true", key_a_, PositionJson("IK-1"), {key});

@@ -9,7 +9,6 @@
 #include <fstream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,6 +20,7 @@
 #include "core/time.hpp"
 #include "http/client.hpp"
 #include "http/server.hpp"
+#include "tests/support/api_client.hpp"
 #include "tests/support/databases.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/openapi_check.hpp"
@@ -40,13 +40,6 @@ const testing::OpenApiSpec& Spec() {
   return spec;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 class ImportApiTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -55,61 +48,31 @@ class ImportApiTest : public ::testing::TestWithParam<std::string> {
     ctx_.emplace(AppContext{*store_, clock_});
     entity_a_ = testing::AddTestEntity(*ctx_, testing::TestEntity(kCfA, "comune", "01"));
     entity_b_ = testing::AddTestEntity(*ctx_, testing::TestEntity(kCfB, "universita", "02"));
-    key_a_ = NewKey(kCfA);
-    key_b_ = NewKey(kCfB);
+    key_a_ = testing::NewApiKey(*ctx_, kCfA);
+    key_b_ = testing::NewApiKey(*ctx_, kCfB);
     runner_ = AddImportRoutes(router_, *ctx_, tmp_.path() / "imports");
+    api_.check_requests = false;  // the checker reads request bodies as JSON; these are CSV
   }
   void TearDown() override {
     if (runner_) runner_->Stop();
   }
 
-  std::string NewKey(const std::string& cf) {
-    auto key = CreateApiKey(*ctx_, Caller{}, cf, "test");
-    EXPECT_TRUE(key.ok()) << key.error().ToText();
-    return key.ok() ? key->key : std::string();
-  }
-
   static std::string Org(const std::string& cf = kCfA) { return "/api/v1/organizations/" + cf; }
 
+  // Sends a CSV body; the response is checked against the OpenAPI file.
   http::Response Send(const std::string& method, const std::string& target, const std::string& key,
                       std::string body = {}) {
-    http::Request req;
-    req.method = method;
-    EXPECT_TRUE(http::SetTarget(target, req).ok()) << target;
-    if (!key.empty()) req.headers.emplace_back("ocp-apim-subscription-key", key);
-    req.headers.emplace_back("content-type", "text/csv");
-    req.body = std::move(body);
-    req.request_id = "req-" + std::to_string(++requests_);
-    const std::string path = req.path.substr(std::string("/api/v1").size());
-    auto tmpl = Spec().MatchPath(path);
-    EXPECT_TRUE(tmpl.has_value()) << "no documented path for " << target;
-    http::Response r = router_.Handle(std::move(req));
-    if (tmpl) {
-      for (const auto& problem :
-           Spec().CheckResponse(method, *tmpl, r.status, r.body, r.content_type)) {
-        ADD_FAILURE() << "response " << method << " " << target << " " << r.status << ": "
-                      << problem << "\n"
-                      << r.body.substr(0, 2000);
-      }
-    }
-    if (r.status >= 400) EXPECT_EQ(r.content_type, "application/problem+json") << target;
-    return r;
-  }
-
-  static std::string Header(const http::Response& r, const std::string& name) {
-    for (const auto& [k, v] : r.headers) {
-      if (k == name) return v;
-    }
-    return {};
+    return api_.Send(method, target, key, std::move(body), {{"content-type", "text/csv"}});
   }
 
   // Uploads and waits for the job's end; returns the final job document.
   json::object Import(const std::string& file, const std::string& query = "") {
-    auto r = Send("POST", Org() + "/imports" + query, key_a_, ReadFile(kData + file));
+    auto r = Send("POST", Org() + "/imports" + query, key_a_, testing::ReadFile(kData + file));
     EXPECT_EQ(r.status, 202) << r.body;
     if (r.status != 202) return {};
     json::object job = json::parse(r.body).as_object();
-    EXPECT_EQ(Header(r, "Location"), Org() + "/imports/" + std::string(job.at("id").as_string()));
+    EXPECT_EQ(testing::Header(r, "Location"),
+              Org() + "/imports/" + std::string(job.at("id").as_string()));
     const std::string id(job.at("id").as_string());
     for (int i = 0; i < 1000; ++i) {
       auto g = Send("GET", Org() + "/imports/" + id, key_a_);
@@ -145,8 +108,8 @@ class ImportApiTest : public ::testing::TestWithParam<std::string> {
   Entity entity_a_, entity_b_;
   std::string key_a_, key_b_;
   http::Router router_;
+  testing::ApiClient api_{router_, Spec(), "/api/v1"};
   std::unique_ptr<ImportJobRunner> runner_;
-  int requests_ = 0;
   std::string last_payload_;
 };
 
@@ -231,7 +194,7 @@ TEST_P(ImportApiTest, AnUnreadableFileFailsTheJob) {
 }
 
 TEST_P(ImportApiTest, BadParametersAre400) {
-  const std::string body = ReadFile(kData + "/incasso/positions_en.csv");
+  const std::string body = testing::ReadFile(kData + "/incasso/positions_en.csv");
   for (const char* q : {"?mode=some", "?dryRun=yes", "?format=exe", "?drop=1"}) {
     auto r = Send("POST", Org() + "/imports" + q, key_a_, body);
     EXPECT_EQ(r.status, 400) << q;
@@ -243,7 +206,7 @@ TEST_P(ImportApiTest, BadParametersAre400) {
 TEST_P(ImportApiTest, KeysAndOtherEntitiesJobs) {
   json::object job = Import("/incasso/positions_bad.csv");
   const std::string id(job.at("id").as_string());
-  const std::string body = ReadFile(kData + "/incasso/positions_en.csv");
+  const std::string body = testing::ReadFile(kData + "/incasso/positions_en.csv");
   EXPECT_EQ(Send("POST", Org() + "/imports", "", body).status, 401);
   EXPECT_EQ(Send("POST", Org() + "/imports", key_b_, body).status, 403);
   EXPECT_EQ(Send("GET", Org() + "/imports/" + id, "").status, 401);
@@ -402,7 +365,7 @@ TEST_P(ImportApiTest, UploadLimitIsPerRouteOverARealServer) {
     return res.ok() ? *res : http::ClientResponse{};
   };
   // A file over the default body limit but within the upload limit is accepted.
-  std::string file = ReadFile(kData + "/incasso/positions_en.csv");
+  std::string file = testing::ReadFile(kData + "/incasso/positions_en.csv");
   while (file.size() < 2048) file += "\r\n";
   ASSERT_LE(file.size(), 4096u);
   auto ok = post(Org() + "/imports?dryRun=true", file);

@@ -32,24 +32,9 @@ class LifecycleTest : public ::testing::TestWithParam<std::string> {
 
   static DebtPosition Position(const std::string& iupd, TimePoint due, bool switch_to_expired,
                                std::optional<TimePoint> validity = std::nullopt) {
-    DebtPosition p;
-    p.iupd = iupd;
-    p.debtor.fiscal_code = "RSSMRA85T10A562S";
-    p.debtor.full_name = "Mario Rossi";
-    p.company_name = "Comune";
+    DebtPosition p = testing::TestPosition(iupd, due);
     p.switch_to_expired = switch_to_expired;
     p.validity_date = validity;
-    PaymentOption o;
-    o.amount = 2500;
-    o.description = "Mensa";
-    o.due_date = due;
-    Transfer t;
-    t.amount = 2500;
-    t.iban = "IT67V0542404200000000123456";
-    t.remittance_information = "Mensa";
-    t.category = "9/0201133SE/";
-    o.transfers.push_back(t);
-    p.options.push_back(o);
     return p;
   }
 
@@ -200,13 +185,13 @@ TEST_P(LifecycleTest, AFailedChangeAnnouncesNothing) {
   Create(comune_, Position("P-1", kNow + std::chrono::days{10}, false));
   // A second create with the same iupd is refused: no second position.created.
   auto dup = CreatePosition(
-      ctx, Caller{}, {comune_.fiscal_code, Position("P-1", kNow + std::chrono::days{10}, false),
-                      true});
+      ctx, Caller{},
+      {comune_.fiscal_code, Position("P-1", kNow + std::chrono::days{10}, false), true});
   ASSERT_FALSE(dup.ok());
   EXPECT_EQ(Outbox(comune_, "position.created").size(), 1u);
   // A stale status change is refused: nothing queued.
-  Status stale = store_->UpdatePositionStatus(comune_.id, "P-1", 99, PositionStatus::kInvalid,
-                                              clock_.Now());
+  Status stale =
+      store_->UpdatePositionStatus(comune_.id, "P-1", 99, PositionStatus::kInvalid, clock_.Now());
   ASSERT_FALSE(stale.ok());
   EXPECT_TRUE(Outbox(comune_, "position.updated").empty());
 }

@@ -33,23 +33,7 @@ class PositionsTest : public ::testing::TestWithParam<std::string> {
   }
 
   static DebtPosition Position(const std::string& iupd, std::int64_t cents = 2500) {
-    DebtPosition p;
-    p.iupd = iupd;
-    p.debtor.fiscal_code = "RSSMRA85T10A562S";
-    p.debtor.full_name = "Mario Rossi";
-    p.company_name = "Comune";
-    PaymentOption o;
-    o.amount = cents;
-    o.description = "Mensa";
-    o.due_date = kNow + std::chrono::days{10};
-    Transfer t;
-    t.amount = cents;
-    t.iban = "IT67V0542404200000000123456";
-    t.remittance_information = "Mensa";
-    t.category = "9/0201133SE/";
-    o.transfers.push_back(t);
-    p.options.push_back(o);
-    return p;
+    return testing::TestPosition(iupd, kNow + std::chrono::days{10}, cents);
   }
 
   testing::TempDir tmp_;

@@ -14,6 +14,7 @@
 #include "soap/station_handler.hpp"
 #include "storage/open_store.hpp"
 #include "tests/support/databases.hpp"
+#include "tests/support/fixtures.hpp"
 #include "tests/support/hooked_store.hpp"
 
 namespace incasso {
@@ -34,22 +35,8 @@ class StationDeadlineTest : public ::testing::TestWithParam<std::string> {
     e.slug = "comune-valdimonte";
     e.segregation_code = "01";
     ASSERT_TRUE(AddEntity(ctx, Caller{}, e).ok());
-    DebtPosition p;
-    p.iupd = "SLOW-1";
-    p.debtor.fiscal_code = "RSSMRA85T10A562S";
-    p.debtor.full_name = "Mario Rossi";
+    DebtPosition p = testing::TestPosition("SLOW-1", clock_.Now() + std::chrono::days{30});
     p.company_name = "Comune di Valdimonte";
-    PaymentOption o;
-    o.amount = 2500;
-    o.description = "Mensa";
-    o.due_date = clock_.Now() + std::chrono::days{30};
-    Transfer t;
-    t.amount = 2500;
-    t.iban = "IT67V0542404200000000123456";
-    t.remittance_information = "Mensa";
-    t.category = "9/0201133SE/";
-    o.transfers.push_back(t);
-    p.options.push_back(o);
     auto created = CreatePosition(ctx, Caller{}, {kEntity, p, true});
     ASSERT_TRUE(created.ok()) << created.error().ToText();
     nav_ = created->options[0].nav;

@@ -380,8 +380,8 @@ TEST_P(WebhooksTest, AClaimedDeliveryIsNotClaimedAgainUntilItsLeaseEnds) {
   ASSERT_TRUE(second.ok());
   EXPECT_TRUE(second->empty());
   clock_.Advance(std::chrono::minutes{5});  // the first claimer died: the lease runs out
-  auto third = store_->ClaimDueWebhookDeliveries(clock_.Now(), clock_.Now() + std::chrono::minutes{5},
-                                                 100, 20);
+  auto third = store_->ClaimDueWebhookDeliveries(clock_.Now(),
+                                                 clock_.Now() + std::chrono::minutes{5}, 100, 20);
   ASSERT_TRUE(third.ok());
   ASSERT_EQ(third->size(), 1u);
   // Recording the attempt ends the lease; the retry is due after the backoff, not before.
@@ -390,8 +390,8 @@ TEST_P(WebhooksTest, AClaimedDeliveryIsNotClaimedAgainUntilItsLeaseEnds) {
   retry.next_attempt_at = clock_.Now() + std::chrono::seconds{10};
   retry.last_error = "connection refused";
   ASSERT_TRUE(store_->RecordWebhookAttempt(comune_.id, (*third)[0].delivery.id, retry).ok());
-  auto early = store_->ClaimDueWebhookDeliveries(clock_.Now(), clock_.Now() + std::chrono::minutes{5},
-                                                 100, 20);
+  auto early = store_->ClaimDueWebhookDeliveries(clock_.Now(),
+                                                 clock_.Now() + std::chrono::minutes{5}, 100, 20);
   ASSERT_TRUE(early.ok());
   EXPECT_TRUE(early->empty());
   clock_.Advance(std::chrono::seconds{10});
@@ -438,22 +438,7 @@ TEST_P(WebhooksTest, PositionEventsReachEndpointsSubscribedToThem) {
       ctx, Caller{}, comune_.fiscal_code,
       NewWebhookEndpoint{paid_only.Url(), std::string(kSecret), {"position.paid"}});
   ASSERT_TRUE(subscribed.ok()) << subscribed.error().ToText();
-  DebtPosition p;
-  p.iupd = "IUPD-HOOK";
-  p.debtor.fiscal_code = "RSSMRA85T10A562S";
-  p.debtor.full_name = "Mario Rossi";
-  p.company_name = "Comune";
-  PaymentOption o;
-  o.amount = 2500;
-  o.description = "Mensa";
-  o.due_date = kNow + std::chrono::days{10};
-  Transfer t;
-  t.amount = 2500;
-  t.iban = "IT67V0542404200000000123456";
-  t.remittance_information = "Mensa";
-  t.category = "9/0201133SE/";
-  o.transfers.push_back(t);
-  p.options.push_back(o);
+  const DebtPosition p = testing::TestPosition("IUPD-HOOK", kNow + std::chrono::days{10});
   auto created = CreatePosition(ctx, Caller{}, {comune_.fiscal_code, p, true});
   ASSERT_TRUE(created.ok()) << created.error().ToText();
   Round();
@@ -493,9 +478,9 @@ TEST_P(WebhooksTest, BadUrlsSecretsAndEventsAreRejected) {
   ASSERT_TRUE(endpoints.ok());
   EXPECT_TRUE(endpoints->empty());
 
-  for (std::string url : {"http://127.0.0.1:8080/hook", "http://gestionale.example.org/a?b=c",
-                          "http://[::1]:9000/x", "https://gestionale.example.org/a?b=c",
-                          "https://[::1]:9443/x"}) {
+  for (std::string url :
+       {"http://127.0.0.1:8080/hook", "http://gestionale.example.org/a?b=c", "http://[::1]:9000/x",
+        "https://gestionale.example.org/a?b=c", "https://[::1]:9443/x"}) {
     auto ok = AddWebhookEndpoint(ctx, Caller{}, comune_.fiscal_code,
                                  NewWebhookEndpoint{url, std::string(kSecret), {}});
     EXPECT_TRUE(ok.ok()) << url << ": " << ok.error().ToText();
