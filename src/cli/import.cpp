@@ -114,12 +114,15 @@ void AddImportCommand(CLI::App& app, Globals& g, int& exit_code) {
                          : out->rejected > 0 && *mode == ImportMode::kAllOrNothing
                              ? "nothing written (all-or-nothing)"
                              : "nothing to write";
+      // Without a commit the counts say what the file would do, not what was done.
+      const bool written = out->committed && !args->dry_run;
       std::printf(
-          "import %s: format %s, %lld rows, %lld positions: %lld created, %lld updated, %lld "
+          "import %s: format %s, %lld rows, %lld positions: %lld %s, %lld %s, %lld "
           "unchanged, %lld rows rejected; %s in %.1f s (write transaction %.1f s)\n",
           args->file.c_str(), out->format.c_str(), static_cast<long long>(out->rows),
           static_cast<long long>(out->positions), static_cast<long long>(out->created),
-          static_cast<long long>(out->updated), static_cast<long long>(out->unchanged),
+          written ? "created" : "to create", static_cast<long long>(out->updated),
+          written ? "updated" : "to update", static_cast<long long>(out->unchanged),
           static_cast<long long>(out->rejected), what, elapsed, out->write_lock_seconds);
       return out->rejected > 0 ? 2 : 0;
     });
