@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 
@@ -58,6 +59,14 @@ std::string Canonical(const std::array<std::uint8_t, 16>& b) {
 }
 
 }  // namespace
+
+std::string RateLimitKey(std::string_view address) {
+  auto bytes = ParseIp(Trim(address));
+  if (!bytes) return std::string(address);
+  if (IsV4Mapped(*bytes)) return Canonical(*bytes);
+  std::fill(bytes->begin() + 8, bytes->end(), std::uint8_t{0});
+  return Canonical(*bytes) + "/64";
+}
 
 Result<TrustedProxies> TrustedProxies::Parse(const std::vector<std::string>& entries,
                                              std::string_view field) {

@@ -43,4 +43,9 @@ class TrustedProxies {
 std::string ClientAddress(const TrustedProxies& proxies, std::string_view peer,
                           const std::vector<std::string>& forwarded_for);
 
+// The rate-limit key of a client address: an IPv4 address (also IPv4-mapped) as itself, an IPv6
+// address as its /64 network ("2001:db8:1:2::/64"), since one subscriber usually holds a whole
+// /64 and could otherwise look up notices from 2^64 addresses. Anything unparsable as given.
+std::string RateLimitKey(std::string_view address);
+
 }  // namespace incasso::web

@@ -69,6 +69,16 @@ TEST(ClientAddressTest, NetworksMatchOnTheirPrefixOnly) {
   EXPECT_TRUE(Proxies({"::/0"}).Contains("2001:db8::1"));
 }
 
+TEST(ClientAddressTest, RateLimitKeysGroupAnIpv6SubscriberByItsSlash64) {
+  EXPECT_EQ(RateLimitKey("203.0.113.7"), "203.0.113.7");
+  EXPECT_EQ(RateLimitKey("::ffff:203.0.113.7"), "203.0.113.7");
+  EXPECT_EQ(RateLimitKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "2001:db8:1:2::/64");
+  EXPECT_EQ(RateLimitKey("2001:db8:1:2::1"), RateLimitKey("2001:db8:1:2:ffff::9"));
+  EXPECT_NE(RateLimitKey("2001:db8:1:2::1"), RateLimitKey("2001:db8:1:3::1"));
+  EXPECT_EQ(RateLimitKey("::1"), "::/64");
+  EXPECT_EQ(RateLimitKey("not an address"), "not an address");
+}
+
 TEST(ClientAddressTest, BadEntriesAreNamed) {
   for (const char* bad :
        {"proxy.example", "10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/x", "1.2.3", ""}) {

@@ -613,7 +613,7 @@ class PortalImpl final : public Portal {
     std::string avviso = Get(form, "avviso").substr(0, 40);
     std::string cf = Get(form, "cf").substr(0, 40);
     const bool by_debtor = Get(form, "cf_tipo") == "debitore";
-    auto decision = limiter_.Take(ClientAddress(r));
+    auto decision = limiter_.Take(web::RateLimitKey(ClientAddress(r)));
     if (!decision.allowed) return RateLimited(v, decision.retry_after);
     auto found = by_debtor ? LookUpNoticeByDebtor(ctx_, options_.station, cf, avviso)
                            : LookUpNotice(ctx_, options_.station, cf, avviso);
@@ -687,7 +687,7 @@ class PortalImpl final : public Portal {
     auto form = ParseFormBody(r.body);
     if (!CsrfOk(v, form)) return CsrfRefused(v);
     // Adding verifies the notice again: it counts as a look-up.
-    auto decision = limiter_.Take(ClientAddress(r));
+    auto decision = limiter_.Take(web::RateLimitKey(ClientAddress(r)));
     if (!decision.allowed) return RateLimited(v, decision.retry_after);
     auto found = LookUpNotice(ctx_, options_.station, Get(form, "cf"), Get(form, "avviso"));
     if (!found.ok()) {
