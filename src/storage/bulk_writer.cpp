@@ -11,6 +11,7 @@
 
 #include "core/time.hpp"
 #include "storage/json_text.hpp"
+#include "storage/position_rows.hpp"
 
 namespace incasso::storage {
 namespace {
@@ -27,71 +28,50 @@ SqlValue OptTime(const std::optional<TimePoint>& t) {
   return FormatDateTime(*t);
 }
 
-std::string MetadataJson(const std::vector<Metadata>& list) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    if (i) out += ',';
-    out += fmt::format("{{\"key\":{},\"value\":{}}}", json::Quote(list[i].key),
-                       json::Quote(list[i].value));
-  }
-  out += ']';
-  return out;
-}
-
-std::vector<Metadata> MetadataFrom(const std::optional<std::string>& text) {
-  std::vector<Metadata> out;
-  if (!text) return out;
-  auto v = json::Parse(*text);
-  if (!v.ok()) return out;
-  for (const json::Value& item : v->items)
-    out.push_back({item.String("key"), item.String("value")});
-  return out;
-}
-
-// Column lists of the three tables a position is stored in.
-constexpr const char* kPositionColumns[] = {"id",
-                                            "entity_id",
-                                            "iupd",
-                                            "debtor_type",
-                                            "debtor_fiscal_code",
-                                            "debtor_full_name",
-                                            "debtor_street_name",
-                                            "debtor_civic_number",
-                                            "debtor_postal_code",
-                                            "debtor_city",
-                                            "debtor_province",
-                                            "debtor_region",
-                                            "debtor_country",
-                                            "debtor_email",
-                                            "debtor_phone",
-                                            "company_name",
-                                            "office_name",
-                                            "validity_date",
-                                            "switch_to_expired",
-                                            "pay_stand_in",
-                                            "status",
-                                            "version",
-                                            "created_at",
-                                            "updated_at",
-                                            "publish_date",
-                                            "payment_date"};
-constexpr const char* kOptionColumns[] = {
+// Column lists of the three tables a position is stored in, in the order the batches write them.
+constexpr const char* kPositionInsertColumns[] = {"id",
+                                                  "entity_id",
+                                                  "iupd",
+                                                  "debtor_type",
+                                                  "debtor_fiscal_code",
+                                                  "debtor_full_name",
+                                                  "debtor_street_name",
+                                                  "debtor_civic_number",
+                                                  "debtor_postal_code",
+                                                  "debtor_city",
+                                                  "debtor_province",
+                                                  "debtor_region",
+                                                  "debtor_country",
+                                                  "debtor_email",
+                                                  "debtor_phone",
+                                                  "company_name",
+                                                  "office_name",
+                                                  "validity_date",
+                                                  "switch_to_expired",
+                                                  "pay_stand_in",
+                                                  "status",
+                                                  "version",
+                                                  "created_at",
+                                                  "updated_at",
+                                                  "publish_date",
+                                                  "payment_date"};
+constexpr const char* kOptionInsertColumns[] = {
     "id",     "position_id", "entity_id",          "iuv",      "nav",
     "amount", "description", "is_partial_payment", "due_date", "retention_date",
     "fee",    "status",      "payment_date",       "metadata"};
-constexpr const char* kTransferColumns[] = {"option_id",
-                                            "id_transfer",
-                                            "amount",
-                                            "entity_fiscal_code",
-                                            "remittance_information",
-                                            "category",
-                                            "iban",
-                                            "postal_iban",
-                                            "stamp_hash_document",
-                                            "stamp_type",
-                                            "stamp_provincial_residence",
-                                            "company_name",
-                                            "metadata"};
+constexpr const char* kTransferInsertColumns[] = {"option_id",
+                                                  "id_transfer",
+                                                  "amount",
+                                                  "entity_fiscal_code",
+                                                  "remittance_information",
+                                                  "category",
+                                                  "iban",
+                                                  "postal_iban",
+                                                  "stamp_hash_document",
+                                                  "stamp_type",
+                                                  "stamp_provincial_residence",
+                                                  "company_name",
+                                                  "metadata"};
 
 // A table's rows to insert, row-major. The cells borrow their text from the positions being
 // inserted or from `owned` (texts made for this batch), so a batch must not outlive either.
@@ -186,103 +166,55 @@ class SqlBulkWriter final : public BulkPositionWriter {
     INCASSO_TRY(Settle());
     std::vector<DebtPosition> out;
     if (iupds.empty()) return out;
-    auto rows = tx_->Query(
-        ByKeys("SELECT id, iupd, debtor_type, debtor_fiscal_code, debtor_full_name, "
-               "debtor_street_name, debtor_civic_number, debtor_postal_code, debtor_city, "
-               "debtor_province, debtor_region, debtor_country, debtor_email, debtor_phone, "
-               "company_name, office_name, validity_date, switch_to_expired, pay_stand_in, "
-               "status, version, created_at, updated_at, publish_date, payment_date "
-               "FROM debt_position WHERE entity_id = $1 AND",
-               "iupd", "$2", "text"),
-        {Int(entity_id_), List(iupds)});
+    auto rows =
+        tx_->Query(ByKeys(fmt::format("SELECT {} FROM debt_position p WHERE p.entity_id = $1 AND",
+                                      kPositionColumns),
+                          "p.iupd", "$2", "text"),
+                   {Int(entity_id_), List(iupds)});
     if (!rows.ok()) return rows.error();
     std::vector<std::string> ids;
     std::unordered_map<std::int64_t, std::size_t> by_id;
     for (const Row& row : *rows) {
-      DebtPosition p;
-      std::size_t i = 0;
-      p.id = row.Int(i++);
-      p.entity_id = entity_id_;
-      p.iupd = row.Text(i++);
-      p.debtor.type = row.Text(i++) == "G" ? DebtorType::kLegal : DebtorType::kPerson;
-      for (std::string* f : {&p.debtor.fiscal_code, &p.debtor.full_name, &p.debtor.street_name,
-                             &p.debtor.civic_number, &p.debtor.postal_code, &p.debtor.city,
-                             &p.debtor.province, &p.debtor.region, &p.debtor.country,
-                             &p.debtor.email, &p.debtor.phone, &p.company_name, &p.office_name}) {
-        *f = row.Text(i++);
-      }
-      p.validity_date = OptTimeAt(row, i++);
-      p.switch_to_expired = row.Bool(i++);
-      p.pay_stand_in = row.Bool(i++);
-      auto status = ParsePositionStatus(row.Text(i++));
-      if (!status.ok()) return Internal("database error", "bad position status");
-      p.status = *status;
-      p.version = row.Int(i++);
-      p.created_at = OptTimeAt(row, i++).value_or(TimePoint{});
-      p.updated_at = OptTimeAt(row, i++).value_or(TimePoint{});
-      p.publish_date = OptTimeAt(row, i++);
-      p.payment_date = OptTimeAt(row, i++);
-      ids.push_back(std::to_string(p.id));
-      by_id[p.id] = out.size();
-      out.push_back(std::move(p));
+      auto p = ReadPosition(row);
+      if (!p.ok()) return p.error();
+      ids.push_back(std::to_string(p->id));
+      by_id[p->id] = out.size();
+      out.push_back(std::move(*p));
     }
     if (out.empty()) return out;
     auto options = tx_->Query(
-        ByKeys("SELECT id, position_id, iuv, nav, amount, description, is_partial_payment, "
-               "due_date, retention_date, fee, status, payment_date, metadata FROM "
-               "payment_option WHERE entity_id = $1 AND",
-               "position_id", "$2", "bigint", "position_id, id"),
+        ByKeys(
+            fmt::format("SELECT {} FROM payment_option WHERE entity_id = $1 AND", kOptionColumns),
+            "position_id", "$2", "bigint", "position_id, id"),
         {Int(entity_id_), List(ids)});
     if (!options.ok()) return options.error();
     std::unordered_map<std::int64_t, std::pair<std::size_t, std::size_t>> option_at;
     std::vector<std::string> option_ids;
     for (const Row& row : *options) {
-      PaymentOption o;
-      o.id = row.Int(0);
-      auto owner = by_id.find(row.Int(1));
+      std::int64_t position_id = 0;
+      auto o = ReadOption(row, position_id);
+      if (!o.ok()) return o.error();
+      auto owner = by_id.find(position_id);
       if (owner == by_id.end()) continue;
-      o.iuv = row.Text(2);
-      o.nav = row.Text(3);
-      o.amount = row.Int(4);
-      o.description = row.Text(5);
-      o.is_partial_payment = row.Bool(6);
-      o.due_date = OptTimeAt(row, 7).value_or(TimePoint{});
-      o.retention_date = OptTimeAt(row, 8);
-      o.fee = row.Int(9);
-      auto st = ParseOptionStatus(row.Text(10));
-      if (!st.ok()) return Internal("database error", "bad option status");
-      o.status = *st;
-      o.payment_date = OptTimeAt(row, 11);
-      o.metadata = MetadataFrom(row.OptText(12));
       auto& list = out[owner->second].options;
-      option_at[o.id] = {owner->second, list.size()};
-      option_ids.push_back(std::to_string(o.id));
-      list.push_back(std::move(o));
+      option_at[o->id] = {owner->second, list.size()};
+      option_ids.push_back(std::to_string(o->id));
+      list.push_back(std::move(*o));
     }
     if (option_ids.empty()) return out;
-    auto transfers = tx_->Query(
-        ByKeys("SELECT option_id, id_transfer, amount, entity_fiscal_code, "
-               "remittance_information, category, iban, postal_iban, stamp_hash_document, "
-               "stamp_type, stamp_provincial_residence, company_name, metadata, id FROM transfer "
-               "WHERE",
-               "option_id", "$1", "bigint", "option_id, id"),
-        {List(option_ids)});
+    // t.id last, for the order only: transfers in insertion order, as Store::GetPosition reads.
+    auto transfers =
+        tx_->Query(ByKeys(fmt::format("SELECT {}, t.id FROM transfer t WHERE", kTransferColumns),
+                          "t.option_id", "$1", "bigint", "option_id, id"),
+                   {List(option_ids)});
     if (!transfers.ok()) return transfers.error();
     for (const Row& row : *transfers) {
-      auto at = option_at.find(row.Int(0));
+      std::int64_t option_id = 0;
+      auto t = ReadTransfer(row, option_id);
+      if (!t.ok()) return t.error();
+      auto at = option_at.find(option_id);
       if (at == option_at.end()) continue;
-      Transfer t;
-      t.id_transfer = static_cast<int>(row.Int(1));
-      t.amount = row.Int(2);
-      t.entity_fiscal_code = row.Text(3);
-      t.remittance_information = row.Text(4);
-      t.category = row.Text(5);
-      t.iban = row.Text(6);
-      t.postal_iban = row.Text(7);
-      if (!row.IsNull(8)) t.stamp = Stamp{row.Text(8), row.Text(9), row.Text(10)};
-      t.company_name = row.Text(11);
-      t.metadata = MetadataFrom(row.OptText(12));
-      out[at->second.first].options[at->second.second].transfers.push_back(std::move(t));
+      out[at->second.first].options[at->second.second].transfers.push_back(std::move(*t));
     }
     return out;
   }
@@ -304,24 +236,7 @@ class SqlBulkWriter final : public BulkPositionWriter {
   Result<std::uint64_t> ReserveIuvBases(int count) override {
     if (read_only_) return Internal("database error", "bulk writer is read-only");
     if (count < 1 || count > 1'000'000) return InvalidArgument("count", "must be 1 to 1000000");
-    auto reserve = [&](Transaction& tx, int n) -> Result<std::uint64_t> {
-      constexpr std::string_view kBump =
-          "UPDATE iuv_sequence SET next_value = next_value + $2 WHERE entity_id = $1 "
-          "RETURNING next_value - $2";
-      auto rows = tx.Query(kBump, {Int(entity_id_), Int(n)});
-      if (!rows.ok()) return rows.error();
-      if (rows->empty()) {
-        auto created = tx.Execute(
-            "INSERT INTO iuv_sequence (entity_id, next_value) "
-            "SELECT id, 1 FROM entity WHERE id = $1 ON CONFLICT (entity_id) DO NOTHING",
-            {Int(entity_id_)});
-        if (!created.ok()) return created.error();
-        rows = tx.Query(kBump, {Int(entity_id_), Int(n)});
-        if (!rows.ok()) return rows.error();
-        if (rows->empty()) return NotFound("entity not found");
-      }
-      return static_cast<std::uint64_t>(rows->front().Int(0));
-    };
+    auto reserve = [&](Transaction& tx, int n) { return ReserveIuvBasesIn(tx, entity_id_, n); };
     if (!pg_) return reserve(*tx_, count);
     // PostgreSQL commits each reservation (an fsync): numbers are taken in blocks that double,
     // up to kIuvBlockMax, and handed out from there. A block's unused rest is never handed out
@@ -356,9 +271,9 @@ class SqlBulkWriter final : public BulkPositionWriter {
     auto option_ids = NextIds("payment_option", option_count);
     if (!option_ids.ok()) return option_ids.error();
 
-    Batch pos{"debt_position", kPositionColumns};
-    Batch opt{"payment_option", kOptionColumns};
-    Batch tr{"transfer", kTransferColumns};
+    Batch pos{"debt_position", kPositionInsertColumns};
+    Batch opt{"payment_option", kOptionInsertColumns};
+    Batch tr{"transfer", kTransferInsertColumns};
     pos.values.reserve(positions.size() * pos.columns.size());
     opt.values.reserve(option_count * opt.columns.size());
     tr.values.reserve(transfer_count * tr.columns.size());
@@ -457,8 +372,8 @@ class SqlBulkWriter final : public BulkPositionWriter {
     if (!dropped.ok()) return dropped.error();
     auto option_ids = NextIds("payment_option", p.options.size());
     if (!option_ids.ok()) return option_ids.error();
-    Batch opt{"payment_option", kOptionColumns};
-    Batch tr{"transfer", kTransferColumns};
+    Batch opt{"payment_option", kOptionInsertColumns};
+    Batch tr{"transfer", kTransferInsertColumns};
     std::size_t next = 0;
     AppendOptions(p, pid, *option_ids, next, opt, tr);
     INCASSO_TRY(Insert(opt));
@@ -527,13 +442,6 @@ class SqlBulkWriter final : public BulkPositionWriter {
     // Best effort: dirty pages stay pinned until the commit, which then trims the cache.
     (void)tx_->Execute(fmt::format("PRAGMA cache_size = {}", *normal_cache_));
     normal_cache_.reset();
-  }
-
-  static std::optional<TimePoint> OptTimeAt(const Row& row, std::size_t i) {
-    if (row.IsNull(i)) return std::nullopt;
-    auto t = ParseDateTime(row.Text(i));
-    if (!t.ok()) return std::nullopt;
-    return *t;
   }
 
   // The text of a time: positions of one import mostly share their times (now, due dates), so

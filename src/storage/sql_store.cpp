@@ -13,6 +13,7 @@
 #include "core/time.hpp"
 #include "storage/bulk_writer.hpp"
 #include "storage/json_text.hpp"
+#include "storage/position_rows.hpp"
 
 namespace incasso::storage {
 namespace {
@@ -84,83 +85,6 @@ Error StoreError(Error e, std::string_view field_prefix = {}) {
 
 // ---- Reading rows --------------------------------------------------------------------------
 
-// Reads the cells of a row in SELECT order; remembers the first undecodable cell.
-class Reader {
- public:
-  explicit Reader(const Row& row) : row_(row) {}
-
-  std::string Text() { return row_.Text(Next()); }
-  std::int64_t Int() {
-    std::size_t i = Next();
-    auto v = row_.OptInt(i);
-    if (!v) Fail(i, "integer");
-    return v.value_or(0);
-  }
-  std::optional<std::int64_t> OptInt() {
-    if (row_.IsNull(i_)) return Skip<std::int64_t>();
-    return Int();
-  }
-  bool Bool() { return Int() != 0; }
-  TimePoint Time() {
-    std::size_t i = Next();
-    auto t = ParseDateTime(row_.Text(i));
-    if (!t.ok()) Fail(i, "date-time");
-    return t.ok() ? *t : TimePoint{};
-  }
-  std::optional<TimePoint> OptTime() {
-    if (row_.IsNull(i_)) return Skip<TimePoint>();
-    return Time();
-  }
-  Date DateValue() {
-    std::size_t i = Next();
-    auto d = ParseDate(row_.Text(i));
-    if (!d.ok()) Fail(i, "date");
-    return d.ok() ? *d : Date{};
-  }
-  template <typename E>
-  E Enum(Result<E> (*parse)(std::string_view)) {
-    std::size_t i = Next();
-    auto e = parse(row_.Text(i));
-    if (!e.ok()) Fail(i, "enumeration");
-    return e.ok() ? *e : E{};
-  }
-  std::optional<json::Value> Json() {
-    std::size_t i = Next();
-    if (row_.IsNull(i)) return std::nullopt;
-    auto v = json::Parse(row_.Text(i));
-    if (!v.ok()) {
-      Fail(i, "JSON");
-      return std::nullopt;
-    }
-    return std::move(*v);
-  }
-  void Note(const Status& s) {
-    if (!s.ok() && !error_) error_ = s.error();
-  }
-  Status status() const {
-    if (error_) return *error_;
-    return Ok();
-  }
-
- private:
-  std::size_t Next() { return i_++; }
-  template <typename T>
-  std::optional<T> Skip() {
-    ++i_;
-    return std::nullopt;
-  }
-  void Fail(std::size_t i, std::string_view what) {
-    if (!error_) {
-      error_ = Internal("database error", fmt::format("column {} does not hold a valid {}: '{}'", i,
-                                                      what, row_.Text(i)));
-    }
-  }
-
-  const Row& row_;
-  std::size_t i_ = 0;
-  std::optional<Error> error_;
-};
-
 Result<AccountKind> ParseAccountKind(std::string_view text) {
   for (AccountKind k : {AccountKind::kBank, AccountKind::kPostal}) {
     if (text == ToString(k)) return k;
@@ -169,23 +93,6 @@ Result<AccountKind> ParseAccountKind(std::string_view text) {
 }
 
 // ---- JSON documents ------------------------------------------------------------------------
-
-std::string MetadataJson(const std::vector<Metadata>& list) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    if (i) out += ',';
-    out += fmt::format("{{\"key\":{},\"value\":{}}}", json::Quote(list[i].key),
-                       json::Quote(list[i].value));
-  }
-  out += ']';
-  return out;
-}
-
-std::vector<Metadata> MetadataFrom(const json::Value& v) {
-  std::vector<Metadata> out;
-  for (const json::Value& item : v.items) out.push_back({item.String("key"), item.String("value")});
-  return out;
-}
 
 std::string DebtorJson(const Debtor& d) {
   return fmt::format(
@@ -364,55 +271,6 @@ Result<Service> ReadService(const Row& row) {
   INCASSO_TRY(r.status());
   return s;
 }
-
-constexpr std::string_view kPositionColumns =
-    "p.id, p.entity_id, p.iupd, p.debtor_type, p.debtor_fiscal_code, p.debtor_full_name, "
-    "p.debtor_street_name, p.debtor_civic_number, p.debtor_postal_code, p.debtor_city, "
-    "p.debtor_province, p.debtor_region, p.debtor_country, p.debtor_email, p.debtor_phone, "
-    "p.company_name, p.office_name, p.validity_date, p.switch_to_expired, p.pay_stand_in, "
-    "p.status, p.version, p.created_at, p.updated_at, p.publish_date, p.payment_date";
-
-Result<DebtPosition> ReadPosition(const Row& row) {
-  Reader r(row);
-  DebtPosition p;
-  p.id = r.Int();
-  p.entity_id = r.Int();
-  p.iupd = r.Text();
-  p.debtor.type = r.Enum(&ParseDebtorType);
-  p.debtor.fiscal_code = r.Text();
-  p.debtor.full_name = r.Text();
-  p.debtor.street_name = r.Text();
-  p.debtor.civic_number = r.Text();
-  p.debtor.postal_code = r.Text();
-  p.debtor.city = r.Text();
-  p.debtor.province = r.Text();
-  p.debtor.region = r.Text();
-  p.debtor.country = r.Text();
-  p.debtor.email = r.Text();
-  p.debtor.phone = r.Text();
-  p.company_name = r.Text();
-  p.office_name = r.Text();
-  p.validity_date = r.OptTime();
-  p.switch_to_expired = r.Bool();
-  p.pay_stand_in = r.Bool();
-  p.status = r.Enum(&ParsePositionStatus);
-  p.version = r.Int();
-  p.created_at = r.Time();
-  p.updated_at = r.Time();
-  p.publish_date = r.OptTime();
-  p.payment_date = r.OptTime();
-  INCASSO_TRY(r.status());
-  return p;
-}
-
-constexpr std::string_view kOptionColumns =
-    "id, position_id, iuv, nav, amount, description, is_partial_payment, due_date, "
-    "retention_date, fee, status, payment_date, metadata";
-
-constexpr std::string_view kTransferColumns =
-    "t.option_id, t.id_transfer, t.amount, t.entity_fiscal_code, t.remittance_information, "
-    "t.category, t.iban, t.postal_iban, t.stamp_hash_document, t.stamp_type, "
-    "t.stamp_provincial_residence, t.company_name, t.metadata";
 
 constexpr std::string_view kReceiptColumns =
     "id, entity_id, receipt_id, notice_number, iuv, outcome, amount, fee, psp_id, "
@@ -970,30 +828,6 @@ class SqlStore final : public Store {
     });
   }
 
-  // ReserveIuvBases inside `tx`: the range is taken when tx commits.
-  static Result<std::uint64_t> ReserveIuvBasesIn(Transaction& tx, std::int64_t entity_id,
-                                                 int count) {
-    // One atomic UPDATE: the row lock (PG) or the database write lock (SQLite) orders concurrent
-    // reservations, so ranges never overlap across threads or processes.
-    constexpr std::string_view kBump =
-        "UPDATE iuv_sequence SET next_value = next_value + $2 WHERE entity_id = $1 "
-        "RETURNING next_value - $2";
-    auto rows = tx.Query(kBump, {Int(entity_id), Int(count)});
-    if (!rows.ok()) return rows.error();
-    if (rows->empty()) {
-      // First use: the sequence starts at 1. DO NOTHING lets a concurrent first use win.
-      auto created = tx.Execute(
-          "INSERT INTO iuv_sequence (entity_id, next_value) "
-          "SELECT id, 1 FROM entity WHERE id = $1 ON CONFLICT (entity_id) DO NOTHING",
-          {Int(entity_id)});
-      if (!created.ok()) return created.error();
-      rows = tx.Query(kBump, {Int(entity_id), Int(count)});
-      if (!rows.ok()) return rows.error();
-      if (rows->empty()) return NotFound("entity not found");
-    }
-    return static_cast<std::uint64_t>(rows->front().Int(0));
-  }
-
   // --- Debt positions ---
 
   Result<DebtPosition> InsertPosition(std::int64_t entity_id, const DebtPosition& p) override {
@@ -1122,9 +956,10 @@ class SqlStore final : public Store {
   // Queues the webhook announcement of a position change in the transaction that makes it
   // (transactional outbox). The reference "<position row id>:<version>" is unique for ever, also
   // when an iupd is deleted and created again.
-  static Status QueuePositionEvent(Transaction& tx, std::int64_t entity_id, std::int64_t position_id,
-                                   std::string_view event, std::string_view iupd,
-                                   PositionStatus status, std::int64_t version, TimePoint at,
+  static Status QueuePositionEvent(Transaction& tx, std::int64_t entity_id,
+                                   std::int64_t position_id, std::string_view event,
+                                   std::string_view iupd, PositionStatus status,
+                                   std::int64_t version, TimePoint at,
                                    std::string_view notice_number = {}) {
     auto queued = tx.Execute(
         "INSERT INTO outbox (entity_id, kind, reference, payload, created_at, attempts) "
@@ -1337,7 +1172,8 @@ class SqlStore final : public Store {
       INCASSO_TRY(r.status());
       if (!from.ok()) return from.error();
       t.from = *from;
-      t.to = t.from == PositionStatus::kPublished ? PositionStatus::kValid : PositionStatus::kExpired;
+      t.to =
+          t.from == PositionStatus::kPublished ? PositionStatus::kValid : PositionStatus::kExpired;
       out.push_back(std::move(t));
     }
     return out;
@@ -1659,8 +1495,9 @@ class SqlStore final : public Store {
   }
 
   Result<std::vector<DueWebhookDelivery>> ClaimDueWebhookDeliveries(TimePoint now,
-                                                            TimePoint lease_until, int limit,
-                                                            int per_entity) override {
+                                                                    TimePoint lease_until,
+                                                                    int limit,
+                                                                    int per_entity) override {
     if (limit < 1 || limit > kMaxListLimit) {
       return InvalidArgument("limit", fmt::format("must be between 1 and {}", kMaxListLimit));
     }
@@ -1688,13 +1525,13 @@ class SqlStore final : public Store {
             ids.push_back(Int(row.Int(0)));
             in += fmt::format("{}${}", in.empty() ? "" : ", ", ids.size());
           }
-          auto rows = tx.Query(
-              fmt::format("SELECT {}, e.url, e.secret, o.payload FROM webhook_delivery d "
-                          "JOIN webhook_endpoint e ON e.id = d.endpoint_id "
-                          "JOIN outbox o ON o.id = d.outbox_id WHERE d.id IN ({}) "
-                          "ORDER BY d.next_attempt_at, d.id",
-                          WebhookDeliveryColumns("d."), in),
-              ids);
+          auto rows =
+              tx.Query(fmt::format("SELECT {}, e.url, e.secret, o.payload FROM webhook_delivery d "
+                                   "JOIN webhook_endpoint e ON e.id = d.endpoint_id "
+                                   "JOIN outbox o ON o.id = d.outbox_id WHERE d.id IN ({}) "
+                                   "ORDER BY d.next_attempt_at, d.id",
+                                   WebhookDeliveryColumns("d."), in),
+                       ids);
           if (!rows.ok()) return rows.error();
           return ReadAll(*rows, &ReadDueWebhookDelivery);
         });
@@ -1807,8 +1644,8 @@ class SqlStore final : public Store {
         PositionStatus status = r.Enum(&ParsePositionStatus);
         std::int64_t version = r.Int();
         INCASSO_TRY(r.status());
-        INCASSO_TRY(QueuePositionEvent(tx, entity_id, pid, "position.updated", iupd, status,
-                                       version, now));
+        INCASSO_TRY(
+            QueuePositionEvent(tx, entity_id, pid, "position.updated", iupd, status, version, now));
       }
       return *changed;
     });
@@ -2046,25 +1883,12 @@ class SqlStore final : public Store {
     if (!options.ok()) return options.error();
     std::map<std::int64_t, PaymentOption*> option_by_id;
     for (const Row& row : *options) {
-      Reader r(row);
-      PaymentOption o;
-      o.id = r.Int();
-      std::int64_t position_id = r.Int();
-      o.iuv = r.Text();
-      o.nav = r.Text();
-      o.amount = r.Int();
-      o.description = r.Text();
-      o.is_partial_payment = r.Bool();
-      o.due_date = r.Time();
-      o.retention_date = r.OptTime();
-      o.fee = r.Int();
-      o.status = r.Enum(&ParseOptionStatus);
-      o.payment_date = r.OptTime();
-      if (auto m = r.Json()) o.metadata = MetadataFrom(*m);
-      INCASSO_TRY(r.status());
+      std::int64_t position_id = 0;
+      auto o = ReadOption(row, position_id);
+      if (!o.ok()) return o.error();
       auto owner = by_id.find(position_id);
       if (owner == by_id.end()) continue;
-      owner->second->options.push_back(std::move(o));
+      owner->second->options.push_back(std::move(*o));
     }
     for (DebtPosition& p : *positions) {
       for (PaymentOption& o : p.options) option_by_id[o.id] = &o;
@@ -2076,27 +1900,12 @@ class SqlStore final : public Store {
         params);
     if (!transfers.ok()) return transfers.error();
     for (const Row& row : *transfers) {
-      Reader r(row);
-      Transfer t;
-      std::int64_t option_id = r.Int();
-      t.id_transfer = static_cast<int>(r.Int());
-      t.amount = r.Int();
-      t.entity_fiscal_code = r.Text();
-      t.remittance_information = r.Text();
-      t.category = r.Text();
-      t.iban = r.Text();
-      t.postal_iban = r.Text();
-      bool has_stamp = !row.IsNull(8);
-      std::string hash = r.Text();
-      std::string type = r.Text();
-      std::string province = r.Text();
-      if (has_stamp) t.stamp = Stamp{std::move(hash), std::move(type), std::move(province)};
-      t.company_name = r.Text();
-      if (auto m = r.Json()) t.metadata = MetadataFrom(*m);
-      INCASSO_TRY(r.status());
+      std::int64_t option_id = 0;
+      auto t = ReadTransfer(row, option_id);
+      if (!t.ok()) return t.error();
       auto owner = option_by_id.find(option_id);
       if (owner == option_by_id.end()) continue;
-      owner->second->transfers.push_back(std::move(t));
+      owner->second->transfers.push_back(std::move(*t));
     }
     return positions;
   }
