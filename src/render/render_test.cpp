@@ -14,50 +14,23 @@
 #include "render/codes.hpp"
 #include "render/pdf_renderer.hpp"
 #include "render/render_test_support.hpp"
+#include "render/samples.hpp"
 
 namespace incasso::render {
 namespace {
 
 using testing::PdfFile;
 
-constexpr const char* kCreditorFc = "80012345678";
+constexpr const char* kCreditorFc = samples::kCreditorFiscalCode;
 
 std::string Nav(std::uint64_t base) { return MakeNoticeNumberAux3("07", base)->nav; }
 
 TimePoint At(const char* iso) { return *ParseDateTime(iso); }
 
-NoticeDocument BaseNotice() {
-  NoticeDocument d;
-  d.subject = "Tassa sui rifiuti (TARI) 2026";
-  d.creditor.fiscal_code = kCreditorFc;
-  d.creditor.name = "Comune di Valdoria";
-  d.creditor.sector = "Ufficio Tributi";
-  d.creditor.info = "www.comune.valdoria.it - tributi@comune.valdoria.it - 0461 123456";
-  d.creditor.cbill = "A1B2C";
-  d.recipient.fiscal_code = "RSSMRA80A01H501U";
-  d.recipient.full_name = "Mario Rossi";
-  d.recipient.address = "Via Roma 1, 38100 Valdoria (TN)";
-  d.single = NoticePayment{Nav(1), 123456, Date{std::chrono::year{2026} / 12 / 31}};
-  d.created_at = At("2026-11-26T09:30:00Z");
-  return d;
-}
-
-NoticeDocument WithInstalments(NoticeDocument d, int n, bool keep_single) {
-  if (!keep_single) d.single.reset();
-  for (int i = 0; i < n; ++i) {
-    d.instalments.push_back(
-        NoticePayment{Nav(100 + static_cast<std::uint64_t>(i)), 10000 + i,
-                      Date{std::chrono::year{2027} /
-                           std::chrono::month{static_cast<unsigned>(i % 12 + 1)} / 28}});
-  }
-  return d;
-}
-
-NoticeDocument WithPostal(NoticeDocument d) {
-  d.creditor.postal_account = "12345678";
-  d.creditor.postal_authorization = "AUT. DB/SSIC/E 12345 DEL 01/01/2024";
-  return d;
-}
+// The documents of docs/notices/ (render/samples.hpp), so the tests check what the screenshots
+// show.
+NoticeDocument BaseNotice() { return samples::Single(); }
+using samples::WithPostal;
 
 std::string Qr(const NoticePayment& p) {
   return "PAGOPA|002|" + p.notice_number + "|" + kCreditorFc + "|" + std::to_string(p.amount_cents);
@@ -123,7 +96,7 @@ TEST_F(RenderTest, WithoutDueDate) {
 }
 
 TEST_F(RenderTest, SameInputSameBytes) {
-  const NoticeDocument d = WithPostal(WithInstalments(BaseNotice(), 3, true));
+  const NoticeDocument d = WithPostal(samples::Instalments(3, true));
   const std::string a = Render(d);
   const std::string b = Render(d);
   ASSERT_FALSE(a.empty());
@@ -169,7 +142,7 @@ TEST_F(RenderTest, FallbackFontWithoutTitillium) {
 
 // Each instalment has its own notice number and QR code; 2 or 3 per page after page 1.
 void CheckPlan(PdfRenderer& renderer, int n, int expected_pages, bool keep_single) {
-  const NoticeDocument d = WithInstalments(BaseNotice(), n, keep_single);
+  const NoticeDocument d = samples::Instalments(n, keep_single);
   auto bytes = renderer.RenderNotice(d);
   ASSERT_TRUE(bytes.ok()) << bytes.error().ToText();
   PdfFile pdf(*bytes);
@@ -194,7 +167,7 @@ TEST_F(RenderTest, TwelveInstalmentsThreePerPage) { CheckPlan(*renderer_, 12, 5,
 TEST_F(RenderTest, FourInstalmentsTwoPerPage) { CheckPlan(*renderer_, 4, 3, false); }
 
 TEST_F(RenderTest, PlanWithoutSinglePaymentListsTheInstalments) {
-  const NoticeDocument d = WithInstalments(BaseNotice(), 3, false);
+  const NoticeDocument d = samples::Instalments(3, false);
   PdfFile pdf(Render(d));
   const std::string text = pdf.Text();
   EXPECT_NE(text.find("Puoi pagare in 3 rate."), std::string::npos) << text;
@@ -215,7 +188,7 @@ TEST_F(RenderTest, PostalSlipDataMatrix) {
 }
 
 TEST_F(RenderTest, PostalSlipsForInstalments) {
-  const NoticeDocument d = WithPostal(WithInstalments(BaseNotice(), 2, false));
+  const NoticeDocument d = WithPostal(samples::Instalments(2, false));
   PdfFile pdf(Render(d));
   ASSERT_EQ(pdf.Pages(), 2);
   const auto found = pdf.DataMatrices(2, 2);
@@ -328,9 +301,9 @@ TEST_F(RenderTest, RejectsWhatANoticeCannotCarry) {
   d = BaseNotice();
   d.creditor.fiscal_code = "ABC";
   EXPECT_EQ(renderer_->RenderNotice(d).error().field, "creditor.fiscalCode");
-  d = WithInstalments(BaseNotice(), 1, true);
+  d = samples::Instalments(1, true);
   EXPECT_EQ(renderer_->RenderNotice(d).error().field, "instalments");
-  d = WithInstalments(BaseNotice(), 3, false);
+  d = samples::Instalments(3, false);
   d.instalments[2].amount_cents = 0;
   EXPECT_EQ(renderer_->RenderNotice(d).error().field, "instalments[2].amount");
   d = BaseNotice();
@@ -376,43 +349,7 @@ TEST_F(RenderTest, LogoIsEmbedded) {
 }
 
 TEST_F(RenderTest, Receipt) {
-  ReceiptDocument doc;
-  doc.creditor_name = "Comune di Valdoria";
-  doc.creditor_fiscal_code = kCreditorFc;
-  doc.subject = "Tassa sui rifiuti (TARI) 2026";
-  doc.created_at = At("2026-11-28T08:00:00Z");
-  Receipt& r = doc.receipt;
-  r.receipt_id = "c110729d258c4ab1b765fe902aae41d6";
-  r.notice_number = Nav(1);
-  r.fiscal_code = kCreditorFc;
-  r.iuv = r.notice_number.substr(1);
-  r.outcome = "OK";
-  r.amount = 123456;
-  r.fee = 150;
-  r.psp_id = "BCITITMM";
-  r.psp_company_name = "Banca Esempio S.p.A.";
-  r.channel_description = "app";
-  r.payment_method = "creditCard";
-  r.payment_date_time = At("2026-11-27T15:42:00Z");
-  r.received_at = At("2026-11-27T15:42:05Z");
-  r.debtor.full_name = "Mario Rossi";
-  r.debtor.fiscal_code = "RSSMRA80A01H501U";
-  Debtor payer;
-  payer.full_name = "Anna Bianchi";
-  payer.fiscal_code = "BNCNNA85M41L219X";
-  r.payer = payer;
-  Transfer t1;
-  t1.id_transfer = 1;
-  t1.amount = 100000;
-  t1.iban = "IT60X0542811101000000123456";
-  t1.remittance_information = "TARI quota comunale";
-  Transfer t2;
-  t2.id_transfer = 2;
-  t2.amount = 23456;
-  t2.entity_fiscal_code = "00337460224";
-  t2.iban = "IT23A0336844430152923842301";
-  t2.remittance_information = "TEFA quota provinciale";
-  r.transfers = {t1, t2};
+  const ReceiptDocument doc = samples::Receipt();
   auto bytes = renderer_->RenderReceipt(doc);
   ASSERT_TRUE(bytes.ok()) << bytes.error().ToText();
   EXPECT_EQ(*bytes, *renderer_->RenderReceipt(doc));
