@@ -6,9 +6,15 @@
 
 #include "core/time.hpp"
 #include "domain/position.hpp"
+#include "import/adapter_test_support.hpp"
 
 namespace incasso::import {
 namespace {
+
+using test_support::AllErrors;
+using test_support::ErrorOn;
+using test_support::RowBuilder;
+using test_support::WithCompany;
 
 constexpr const char* kEntity = "00123456782";  // Comune di Valdimonte (demo), segregation 01
 const TimePoint kNow = *ParseDateTime("2026-01-15T10:00:00Z");
@@ -58,26 +64,6 @@ std::vector<std::string> FullHeader() {
 }
 
 // Builds a row of `header` from column -> value pairs; other cells empty.
-class RowBuilder {
- public:
-  explicit RowBuilder(std::vector<std::string> header) : header_(std::move(header)) {}
-  RowBuilder& Set(const std::string& column, std::string value) {
-    values_[column] = std::move(value);
-    return *this;
-  }
-  Record Build(std::int64_t row = 1) const {
-    std::vector<std::string> cells;
-    for (const std::string& h : header_) {
-      auto it = values_.find(h);
-      cells.push_back(it == values_.end() ? "" : it->second);
-    }
-    return Record(&header_, std::move(cells), row);
-  }
-
- private:
-  std::vector<std::string> header_;
-  std::map<std::string, std::string> values_;
-};
 
 RowBuilder GoodRow() {
   RowBuilder b(FullHeader());
@@ -120,26 +106,6 @@ AdapterContext Ctx() {
   off.active = false;
   c.services.push_back(off);
   return c;
-}
-
-// The error of `m` about `field`, or "" if none.
-std::string ErrorOn(const MappedRow& m, const std::string& field) {
-  for (const RowError& e : m.errors) {
-    if (e.field == field) return e.message.empty() ? "(empty message)" : e.message;
-  }
-  return "";
-}
-
-// The pipeline fills companyName from the importing entity before validating.
-DebtPosition WithCompany(DebtPosition p) {
-  p.company_name = "Comune di Valdimonte";
-  return p;
-}
-
-std::string AllErrors(const MappedRow& m) {
-  std::string s;
-  for (const RowError& e : m.errors) s += e.field + ": " + e.message + "\n";
-  return s;
 }
 
 TEST(GovPayCsv, DetectsTheLayout) {
